@@ -1,0 +1,97 @@
+# 托育助手 — two runtimes, two commands: `make run`, `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+ENGINE_BASE_PY ?= $(shell pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/3.10.13/bin/python
+APP_BASE_PY    ?= python3
+ENGINE := .venv-engine
+APP    := .venv
+EPY    := $(ENGINE)/bin/python
+APY    := $(APP)/bin/python
+MODEL  := models/tuoyu.tar.gz
+TRAIN_INPUTS := config.yml $(shell find bot data/nlu -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null | sort)
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: help install run test train lint format eval shell bench admin validate clean chromium test-app test-engine db
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(ENGINE)/.installed: requirements/engine.txt
+	@test -x $(EPY) || $(ENGINE_BASE_PY) -m venv $(ENGINE)
+	$(EPY) -m pip install -q --upgrade pip
+	$(EPY) -m pip install -q -r requirements/engine.txt
+	@touch $@
+
+$(APP)/.installed: pyproject.toml requirements/app.lock
+	@test -x $(APY) || $(APP_BASE_PY) -m venv $(APP)
+	$(APY) -m pip install -q --upgrade pip
+	$(APY) -m pip install -q -r requirements/app.lock
+	$(APY) -m pip install -q --no-deps -e .
+	@touch $@
+
+install: $(ENGINE)/.installed $(APP)/.installed ## create both runtimes (engine: Python 3.10 + Rasa; app: python3)
+
+chromium: ## Debian's chromium for page tests (Playwright drives it; no browser download)
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+# Train only when the NLU/dialogue data or pipeline changed (content hash, not timestamps).
+models/.fingerprint: $(ENGINE)/.installed $(TRAIN_INPUTS)
+	@mkdir -p models
+	@new=$$(cat $(TRAIN_INPUTS) | sha256sum | cut -c1-16); \
+	if [ -f $(MODEL) ] && [ "$$(cat models/.fingerprint 2>/dev/null)" = "$$new" ]; then \
+		echo "model up to date ($$new)"; touch models/.fingerprint; \
+	else \
+		echo "training model ($$new)…"; \
+		$(ENGINE)/bin/rasa train --config config.yml --domain bot/domain.yml \
+			--data data/nlu bot/rules bot/stories --out models --fixed-model-name tuoyu --quiet && \
+		echo "$$new" > models/.fingerprint; \
+	fi
+
+train: models/.fingerprint ## train the Rasa model if its data changed
+
+validate: $(ENGINE)/.installed ## rasa data validate
+	$(ENGINE)/bin/rasa data validate --config config.yml --domain bot/domain.yml --data data/nlu bot/rules bot/stories --fail-on-warnings
+
+db: $(APP)/.installed ## apply database migrations
+	$(APY) -m api.cli migrate
+
+run: install train db ## install what is missing, train if needed, start everything (Ctrl-C stops all)
+	@echo ""; echo "  托育助手 is starting: open http://$${APP_HOST:-127.0.0.1}:$${APP_PORT:-8000}/  (API docs: /docs)"; echo ""
+	$(APP)/bin/honcho start -f Procfile
+
+test: install chromium train ## install what is missing and run every test
+	$(APY) -m pip install -q --no-deps -e . >/dev/null
+	$(MAKE) validate
+	$(MAKE) test-app test-engine
+
+test-app:
+	$(APY) -m pytest tests/knowledge tests/api tests/triage tests/e2e -q -p no:cacheprovider
+
+test-engine:
+	$(EPY) -m pytest tests/actions tests/bot -q -p no:cacheprovider
+
+lint: $(APP)/.installed ## ruff + mypy
+	$(APP)/bin/ruff check api knowledge actions bot tests
+	$(APP)/bin/ruff format --check api knowledge actions bot tests
+	$(APP)/bin/mypy
+
+format: $(APP)/.installed
+	$(APP)/bin/ruff format api knowledge actions bot tests
+	$(APP)/bin/ruff check --fix api knowledge actions bot tests
+
+eval: install train ## score ../shared/eval/dev.yml against a freshly started stack
+	$(APY) -m tests.e2e.evaluate $(EVAL_ARGS)
+
+shell: install train ## chat in the terminal (starts the stack, then talks through /api/chat)
+	$(APY) -m api.cli chat
+
+bench: install train ## latency and memory benchmarks against a started stack
+	$(APY) -m tests.e2e.bench $(BENCH_ARGS)
+
+admin: $(APP)/.installed ## create or reset the first admin account
+	$(APY) -m api.cli admin
+
+clean:
+	rm -rf models var/*.db .pytest_cache

@@ -1,0 +1,1 @@
+"""托育助手 app runtime: the only public HTTP surface."""

@@ -1,0 +1,58 @@
+"""HTTP client of the conversation engine (Rasa REST channel) and the action server."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import httpx
+
+from api.config import Settings
+from api.errors import EngineUnavailable
+
+logger = logging.getLogger(__name__)
+
+
+class EngineClient:
+    """Talks to Rasa on 127.0.0.1; every call is bounded by the engine timeout."""
+
+    def __init__(self, settings: Settings, client: httpx.AsyncClient | None = None) -> None:
+        self.settings = settings
+        self._client = client or httpx.AsyncClient(
+            timeout=httpx.Timeout(settings.engine_timeout_s, connect=1.5)
+        )
+
+    async def aclose(self) -> None:
+        """Release pooled connections."""
+        await self._client.aclose()
+
+    async def send(self, *, sender_id: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Send one user message and return Rasa's raw bot messages."""
+        url = f"{self.settings.rasa_url}/webhooks/rest/webhook"
+        try:
+            response = await self._client.post(
+                url, json={"sender": sender_id, "message": text, "metadata": metadata or {}}
+            )
+        except httpx.HTTPError as error:
+            logger.warning("engine unreachable: %s", type(error).__name__)
+            raise EngineUnavailable("engine") from error
+        if response.status_code >= 400:
+            logger.warning("engine answered HTTP %s", response.status_code)
+            raise EngineUnavailable("engine")
+        body = response.json()
+        return body if isinstance(body, list) else []
+
+    async def _ok(self, url: str) -> bool:
+        try:
+            response = await self._client.get(url, timeout=2.0)
+        except httpx.HTTPError:
+            return False
+        return response.status_code == 200
+
+    async def engine_ok(self) -> bool:
+        """Rasa is up and has a model loaded."""
+        return await self._ok(f"{self.settings.rasa_url}/status")
+
+    async def actions_ok(self) -> bool:
+        """The action server answers its health check."""
+        return await self._ok(f"{self.settings.action_url}/health")

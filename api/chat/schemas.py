@@ -1,0 +1,49 @@
+"""Request and response shapes of POST /api/chat (the public chat contract)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+Kind = Literal["answer", "clarify", "out_of_scope", "handoff", "smalltalk", "form", "error"]
+
+
+class ChatRequest(BaseModel):
+    """One user message; sender_id identifies the conversation."""
+
+    sender_id: str = Field(min_length=1, max_length=64)
+    text: str = Field(min_length=1, max_length=1000)
+
+    @field_validator("sender_id", "text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("不能只包含空白")
+        if "\x00" in value:
+            raise ValueError("包含非法字符")
+        return value.strip()
+
+
+class Button(BaseModel):
+    title: str
+    payload: str
+
+
+class Source(BaseModel):
+    doc: str
+    section: str
+    quote: str
+
+
+class ChatMessage(BaseModel):
+    text: str
+    buttons: list[Button] | None = None
+    sources: list[Source] | None = None
+
+
+class ChatResponse(BaseModel):
+    """All bot messages of the turn and one honest kind for the turn."""
+
+    messages: list[ChatMessage]
+    kind: Kind

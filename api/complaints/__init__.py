@@ -1,0 +1,1 @@
+"""Complaint and hand-off store: filing, ticket numbers, status lookup and event history."""

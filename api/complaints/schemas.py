@@ -1,0 +1,153 @@
+"""Request and response bodies of the complaint API (pydantic v2)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Channel = Literal["web", "wechat", "phone", "api"]
+Kind = Literal["complaint", "handoff"]
+
+_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+# area code 0xx/0xxx + 7–8 digit number, or a bare 7–8 digit local number
+_LANDLINE_RE = re.compile(r"^(?:0\d{2,3})?[2-9]\d{6,7}$")
+
+
+def normalise_phone(raw: str) -> str:
+    """Digits-only phone (drops spaces, dashes, brackets, +86); raises ValueError if not Chinese."""
+    compact = re.sub(r"[\s\-()（）]", "", raw)
+    compact = re.sub(r"^(?:\+86|0086)", "", compact)
+    if _MOBILE_RE.match(compact) or _LANDLINE_RE.match(compact):
+        return compact
+    raise ValueError("phone must be a Chinese mobile (1[3-9]xxxxxxxxx) or landline number")
+
+
+def _no_nul(value: str) -> str:
+    """NUL cannot be stored in PostgreSQL text; nobody types it."""
+    if "\x00" in value:
+        raise ValueError("NUL character not allowed")
+    return value
+
+
+class ComplaintCreate(BaseModel):
+    """A complaint or hand-off as filed by the action server, WeChat or the web form."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=5000)
+    institution: str | None = Field(default=None, max_length=200)
+    place: str | None = Field(default=None, max_length=200)
+    when: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, max_length=32)
+    channel: Channel
+    sender_id: str | None = Field(default=None, max_length=128)
+    kind: Kind = "complaint"
+    triage: dict[str, Any] | None = None
+    conversation: list[dict[str, Any]] | None = Field(default=None, max_length=500)
+
+    @field_validator("text")
+    @classmethod
+    def _text_not_blank(cls, value: str) -> str:
+        """Blank text is no complaint; the text itself is kept exactly as written."""
+        if not value.strip():
+            raise ValueError("text must not be blank")
+        return _no_nul(value)
+
+    @field_validator("institution", "place", "when", "sender_id")
+    @classmethod
+    def _optional_clean(cls, value: str | None) -> str | None:
+        """Empty optional strings mean 'not given'."""
+        if value is None or not value.strip():
+            return None
+        return _no_nul(value)
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        """Validate and normalise the call-back number; empty means none left."""
+        if value is None or not value.strip():
+            return None
+        return normalise_phone(value)
+
+    @field_validator("conversation")
+    @classmethod
+    def _conversation_no_nul(cls, value: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
+        """PostgreSQL JSONB rejects \\u0000 too."""
+        if value is not None and "\x00" in repr(value):
+            raise ValueError("NUL character not allowed")
+        return value
+
+
+class ComplaintCreated(BaseModel):
+    """What the filer is told; `pin` is shown once, on first creation only."""
+
+    ticket: str
+    pin: str | None = None
+    state: str
+    kind: Kind
+    lead_department: str | None
+    urgency: str | None
+    created_at: datetime
+    expected_reply: str
+    reply_due: date | datetime
+
+
+class LookupRequest(BaseModel):
+    """Public status lookup: ticket plus the PIN or the phone's last 4 digits."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ticket: str = Field(min_length=6, max_length=40)
+    verifier: str = Field(pattern=r"^\s*(\d{4}|\d{6})\s*$")
+
+
+class LookupResult(BaseModel):
+    """Only what the public may see: no text, no phone, no department notes."""
+
+    ticket: str
+    state: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class EventRead(BaseModel):
+    """One history row."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    at: datetime
+    actor: str
+    action: str
+    note: str | None
+    from_state: str | None
+    to_state: str | None
+
+
+class ComplaintRecord(BaseModel):
+    """Full record for service-token holders; phone masked unless revealed (which is audited)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    ticket: str
+    kind: str
+    text: str
+    institution: str | None
+    place: str | None
+    when_text: str | None
+    phone: str | None
+    channel: str
+    sender_id: str | None
+    triage: dict[str, Any] | None
+    category: str | None
+    urgency: str | None
+    lead_department: str | None
+    departments: list[str]
+    state: str
+    created_at: datetime
+    updated_at: datetime
+    conversation: list[dict[str, Any]] | None
+    confidential: bool
+    events: list[EventRead]

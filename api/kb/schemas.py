@@ -1,0 +1,61 @@
+"""Shapes of the knowledge endpoints."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from api.chat.schemas import Button, Kind, Source
+
+
+class EntityIn(BaseModel):
+    entity: str
+    value: str | None = None
+
+
+class RankedIntent(BaseModel):
+    name: str | None = None
+    confidence: float = 0.0
+
+
+class AnswerRequest(BaseModel):
+    """What the action server relays from the NLU result of the latest message."""
+
+    text: str = Field(default="", max_length=5000)
+    intent: str | None = None
+    confidence: float = 0.0
+    intent_ranking: list[RankedIntent] = []
+    entities: list[EntityIn] = []
+    context: dict[str, str | None] = {}
+
+
+class AnswerRead(BaseModel):
+    kind: Kind
+    text: str
+    sources: list[Source] = []
+    buttons: list[Button] = []
+    topic: str | None = None
+    entry_ids: list[str] = []
+
+
+class EntryRead(BaseModel):
+    """A knowledge entry as operators see it."""
+
+    id: str
+    title: str
+    answer: str
+    quote: str
+    section: str
+    doc: str
+    audience: list[str]
+    intents: list[str]
+    keywords: list[str]
+
+
+class SearchHit(BaseModel):
+    score: float
+    entry: EntryRead
+
+
+class SearchResults(BaseModel):
+    query: str
+    hits: list[SearchHit]

@@ -1,0 +1,1 @@
+"""Policy knowledge base: structured entries cleaned from the district plan, and retrieval over them."""

@@ -1,0 +1,148 @@
+"""Start the three real processes (Rasa, action server, app) on free ports, for e2e tests, eval and bench."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+ENGINE_BIN = ROOT / ".venv-engine" / "bin"
+APP_BIN = ROOT / ".venv" / "bin"
+MODEL = ROOT / "models" / "tuoyu.tar.gz"
+SERVICE_TOKEN = "e2e-service-token-0123456789"
+
+
+def free_port() -> int:
+    """A port the OS says is free right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Stack:
+    """Handles on a running stack; `url` is the app's base URL."""
+
+    workdir: Path
+    app_port: int
+    rasa_port: int
+    action_port: int
+    env: dict[str, str]
+    procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.app_port}"
+
+    def log(self, name: str) -> str:
+        """The captured output of one process (for failing tests)."""
+        path = self.workdir / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def start(self, name: str) -> None:
+        """Start (or restart) one process."""
+        commands = {
+            "engine": [str(ENGINE_BIN / "rasa"), "run", "--enable-api", "-i", "127.0.0.1",
+                       "-p", str(self.rasa_port), "--model", str(MODEL),
+                       "--endpoints", str(self.workdir / "endpoints.yml"),
+                       "--credentials", str(ROOT / "bot" / "credentials.yml")],
+            "actions": [str(ENGINE_BIN / "python"), "-m", "rasa_sdk", "-p", str(self.action_port),
+                        "--actions", "actions"],
+            "app": [str(APP_BIN / "uvicorn"), "api.main:app", "--host", "127.0.0.1",
+                    "--port", str(self.app_port), "--no-access-log"],
+        }
+        log = open(self.workdir / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the process
+        self.procs[name] = subprocess.Popen(
+            commands[name], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def stop(self, name: str) -> None:
+        """Stop one process and wait for it."""
+        proc = self.procs.pop(name, None)
+        if proc and proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+    def wait_ready(self, timeout: float = 180.0) -> None:
+        """Block until /api/health reports all three processes up."""
+        deadline = time.monotonic() + timeout
+        last = ""
+        while time.monotonic() < deadline:
+            for name, proc in self.procs.items():
+                if proc.poll() is not None:
+                    raise RuntimeError(f"{name} exited early:\n{self.log(name)[-3000:]}")
+            try:
+                body = httpx.get(f"{self.url}/api/health", timeout=3).json()
+                last = str(body)
+                if body.get("status") == "ok":
+                    return
+            except httpx.HTTPError as error:
+                last = repr(error)
+            time.sleep(1.0)
+        raise RuntimeError(f"stack not ready after {timeout}s: {last}\n{self.log('engine')[-2000:]}")
+
+    def chat(self, sender_id: str, text: str, timeout: float = 30.0) -> httpx.Response:
+        """POST /api/chat."""
+        return httpx.post(f"{self.url}/api/chat", json={"sender_id": sender_id, "text": text}, timeout=timeout)
+
+
+@contextmanager
+def running_stack(extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
+    """Start a fresh stack with its own SQLite database, stop it afterwards."""
+    if not MODEL.exists():
+        raise RuntimeError("no trained model: run `make train` first")
+    workdir = Path(tempfile.mkdtemp(prefix="tuoyu-stack-"))
+    app_port, rasa_port, action_port = free_port(), free_port(), free_port()
+    (workdir / "endpoints.yml").write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n', encoding="utf-8"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "APP_PORT": str(app_port),
+        "RASA_URL": f"http://127.0.0.1:{rasa_port}",
+        "ACTION_URL": f"http://127.0.0.1:{action_port}",
+        "APP_INTERNAL_URL": f"http://127.0.0.1:{app_port}",
+        "DATABASE_URL": f"sqlite:///{workdir / 'tuoyu.db'}",
+        "SERVICE_TOKEN": SERVICE_TOKEN,
+        "SANIC_HOST": "127.0.0.1",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        **(extra_env or {}),
+    }
+    migrate = subprocess.run([str(APP_BIN / "python"), "-m", "api.cli", "migrate"], cwd=ROOT, env=env,
+                             capture_output=True, text=True)
+    if migrate.returncode != 0:
+        raise RuntimeError(f"migrations failed: {migrate.stderr[-2000:]}")
+    stack = Stack(workdir, app_port, rasa_port, action_port, env)
+    try:
+        for name in ("app", "actions", "engine"):
+            stack.start(name)
+        stack.wait_ready()
+        yield stack
+    finally:
+        for name in list(stack.procs):
+            stack.stop(name)
+        if not os.environ.get("KEEP_STACK_LOGS"):
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":  # pragma: no cover - manual smoke run
+    with running_stack() as s:
+        print(s.url, s.chat("smoke", sys.argv[1] if len(sys.argv) > 1 else "你好").json())
