@@ -44,7 +44,7 @@ models/.fingerprint: $(ENGINE)/.installed $(TRAIN_INPUTS)
 		echo "model up to date ($$new)"; touch models/.fingerprint; \
 	else \
 		echo "training model ($$new)…"; \
-		$(ENGINE)/bin/rasa train --config config.yml --domain bot/domain.yml \
+		$(ENGINE)/bin/rasa train --config config.yml --domain bot/domain \
 			--data data/nlu bot/rules bot/stories --out models --fixed-model-name tuoyu --quiet && \
 		echo "$$new" > models/.fingerprint; \
 	fi
@@ -52,7 +52,7 @@ models/.fingerprint: $(ENGINE)/.installed $(TRAIN_INPUTS)
 train: models/.fingerprint ## train the Rasa model if its data changed
 
 validate: $(ENGINE)/.installed ## rasa data validate
-	$(ENGINE)/bin/rasa data validate --config config.yml --domain bot/domain.yml --data data/nlu bot/rules bot/stories --fail-on-warnings
+	$(ENGINE)/bin/rasa data validate --config config.yml --domain bot/domain --data data/nlu bot/rules bot/stories --fail-on-warnings
 
 db: $(APP)/.installed ## apply database migrations
 	$(APY) -m api.cli migrate

@@ -1,5 +1,4 @@
-"""Rasa custom actions: thin HTTP clients of the app, no business logic."""
+"""Rasa custom actions: thin HTTP clients of the app, no business logic.
 
-from actions.answer import ActionAnswerPolicy
-
-__all__ = ["ActionAnswerPolicy"]
+rasa_sdk imports every submodule of this package, so each flow lives in its own module.
+"""

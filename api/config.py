@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     wechat_appsecret: str = ""
     wechat_aes_key: str = ""
     wechat_mode: str = "plain"
+    wechat_reply_budget_s: float = 4.0
     log_level: str = "INFO"
 
 

@@ -13,7 +13,16 @@ from api.db import Base, UTCDateTime, utcnow
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
-STATES: tuple[str, ...] = ("待派单", "已派单", "已签收", "办理中", "已办结", "已回访", "退回", "延期")
+STATES: tuple[str, ...] = (
+    "待派单",
+    "已派单",
+    "已签收",
+    "办理中",
+    "已办结",
+    "已回访",
+    "退回",
+    "延期",
+)
 INITIAL_STATE = STATES[0]
 KINDS: tuple[str, ...] = ("complaint", "handoff")
 CHANNELS: tuple[str, ...] = ("web", "wechat", "phone", "api")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -74,7 +75,9 @@ class ComplaintCreate(BaseModel):
 
     @field_validator("conversation")
     @classmethod
-    def _conversation_no_nul(cls, value: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
+    def _conversation_no_nul(
+        cls, value: list[dict[str, Any]] | None
+    ) -> list[dict[str, Any]] | None:
         """PostgreSQL JSONB rejects \\u0000 too."""
         if value is not None and "\x00" in repr(value):
             raise ValueError("NUL character not allowed")
@@ -101,7 +104,13 @@ class LookupRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     ticket: str = Field(min_length=6, max_length=40)
-    verifier: str = Field(pattern=r"^\s*(\d{4}|\d{6})\s*$")
+    verifier: str = Field(pattern=r"^([0-9]{4}|[0-9]{6})$")
+
+    @field_validator("ticket", "verifier", mode="before")
+    @classmethod
+    def _halfwidth(cls, value: object) -> object:
+        """Full-width digits and stray spaces from phone IMEs are normalised (NFKC, strip)."""
+        return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
 
 
 class LookupResult(BaseModel):

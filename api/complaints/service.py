@@ -61,7 +61,10 @@ def add_event(
     to_state: str | None = None,
     at: datetime | None = None,
 ) -> ComplaintEvent:
-    """Append a history row (and move the state if `to_state` is given); caller commits."""
+    """Append a history row (and move the state if `to_state` is given); caller commits.
+
+    A complaint built without a state (just being filed) gets from_state None.
+    """
     if to_state is not None and to_state not in STATES:
         raise InvalidStateChange(to_state)
     event = ComplaintEvent(
@@ -121,7 +124,6 @@ def file_complaint(
             urgency=summary.urgency,
             lead_department=summary.lead_department,
             departments=summary.departments,
-            state=INITIAL_STATE,
             created_at=filed_at,
             updated_at=filed_at,
             idempotency_key=idempotency_key or None,
@@ -136,7 +138,6 @@ def file_complaint(
             to_state=INITIAL_STATE,
             at=filed_at,
         )
-        complaint.events[0].from_state = None
         session.add(complaint)
         try:
             session.commit()
@@ -193,7 +194,9 @@ def lookup(*, session: Session, ticket: str, verifier: str) -> Complaint:
     return complaint
 
 
-def reveal_phone(*, session: Session, ticket: str, actor: str, note: str | None = None) -> Complaint:
+def reveal_phone(
+    *, session: Session, ticket: str, actor: str, note: str | None = None
+) -> Complaint:
     """Audit (append + commit an event) that `actor` saw the phone in clear, then return the case."""
     complaint = get_complaint(session=session, ticket=ticket)
     add_event(complaint, actor=actor, action="phone_revealed", note=note)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import literal_column
@@ -45,18 +46,18 @@ def next_sequence(session: Session, *, day: date) -> int:
     transactions can never read the same value and no insert race is left to retry.
     """
     key = f"{day:%Y%m%d}"
-    table = TicketCounter.__table__
     dialect = session.get_bind().dialect.name
-    insert_fn = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
+    insert_fn: Any = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
     if insert_fn is None:
         raise RuntimeError(f"ticket counter needs an upsert-capable dialect, got {dialect}")
+    day_col = TicketCounter.__table__.c.day
     stmt = (
-        insert_fn(table)
+        insert_fn(TicketCounter)
         .values(day=key, last=1)
         .on_conflict_do_update(
-            index_elements=[table.c.day], set_={"last": literal_column("ticket_counters.last") + 1}
+            index_elements=[day_col], set_={"last": literal_column("ticket_counters.last") + 1}
         )
-        .returning(table.c.last)
+        .returning(TicketCounter.last)
     )
     return int(session.execute(stmt).scalar_one())
 

@@ -65,4 +65,6 @@ def verify(verifier: str, *, pin_hash: str | None, phone: str | None) -> bool:
     phone_ok = hmac.compare_digest(verifier.encode(), last4.encode())
     if pin_hash is None:
         return False
-    return (bool(PIN_RE.match(verifier)) and pin_ok) or (bool(LAST4_RE.match(verifier)) and phone_ok)
+    return (bool(PIN_RE.match(verifier)) and pin_ok) or (
+        bool(LAST4_RE.match(verifier)) and phone_ok
+    )

@@ -4,10 +4,9 @@ from logging.config import fileConfig
 
 from alembic import context
 
+import api.complaints.models  # noqa: F401  (registers tables on Base.metadata)
 from api.config import get_settings
 from api.db import Base, make_engine
-
-import api.complaints.models  # noqa: F401  (registers tables on Base.metadata)
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):

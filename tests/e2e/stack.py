@@ -20,7 +20,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 ENGINE_BIN = ROOT / ".venv-engine" / "bin"
 APP_BIN = ROOT / ".venv" / "bin"
-MODEL = ROOT / "models" / "tuoyu.tar.gz"
+MODEL = Path(os.environ.get("TUOYU_MODEL", ROOT / "models" / "tuoyu.tar.gz"))
 SERVICE_TOKEN = "e2e-service-token-0123456789"
 
 

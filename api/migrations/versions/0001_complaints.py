@@ -70,9 +70,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_complaint_events")),
     )
-    op.create_index(
-        op.f("ix_complaint_events_complaint_id"), "complaint_events", ["complaint_id"]
-    )
+    op.create_index(op.f("ix_complaint_events_complaint_id"), "complaint_events", ["complaint_id"])
     op.create_table(
         "ticket_counters",
         sa.Column("day", sa.String(length=8), nullable=False),

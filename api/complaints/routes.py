@@ -1,0 +1,131 @@
+"""HTTP routes of the complaint store: file (service token, idempotent), public lookup, full read."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Response, status
+from sqlalchemy.orm import Session
+
+from api.complaints import service
+from api.complaints.errors import ComplaintNotFound, IdempotencyConflict
+from api.complaints.models import Complaint
+from api.complaints.redact import mask_phone
+from api.complaints.schemas import (
+    ComplaintCreate,
+    ComplaintCreated,
+    ComplaintRecord,
+    LookupRequest,
+    LookupResult,
+)
+from api.complaints.timelimits import expected_reply
+from api.config import get_settings
+from api.db import get_session
+
+router = APIRouter(prefix="/api/complaints", tags=["complaints"])
+
+SessionDep = Annotated[Session, Depends(get_session)]
+NOT_FOUND = "未找到该工单，或验证码不正确"
+
+
+def require_service_token(authorization: Annotated[str | None, Header()] = None) -> str:
+    """401 without a bearer token, 403 with a wrong one; returns the actor name for events."""
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "missing bearer token",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    expected = get_settings().service_token
+    if not hmac.compare_digest(token.strip().encode(), expected.encode()):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "invalid service token")
+    return "service"
+
+
+ServiceDep = Annotated[str, Depends(require_service_token)]
+
+
+def _created_body(complaint: Complaint, pin: str | None) -> ComplaintCreated:
+    """Response body for a filed (or replayed) complaint."""
+    promise, due = expected_reply(urgency=complaint.urgency, filed_at=complaint.created_at)
+    return ComplaintCreated(
+        ticket=complaint.ticket,
+        pin=pin,
+        state=complaint.state,
+        kind=complaint.kind,  # type: ignore[arg-type]
+        lead_department=complaint.lead_department,
+        urgency=complaint.urgency,
+        created_at=complaint.created_at,
+        expected_reply=promise,
+        reply_due=due,
+    )
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ComplaintCreated,
+    responses={200: {"description": "replay of an earlier request with the same Idempotency-Key"}},
+)
+def create_complaint(
+    payload: ComplaintCreate,
+    response: Response,
+    session: SessionDep,
+    _actor: ServiceDep,
+    idempotency_key: Annotated[
+        str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200)
+    ] = None,
+) -> ComplaintCreated:
+    """File a complaint/hand-off; committed before the response is sent."""
+    try:
+        filed = service.file_complaint(
+            session=session, payload=payload, idempotency_key=idempotency_key
+        )
+    except IdempotencyConflict as exc:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT, "Idempotency-Key reused with a different request body"
+        ) from exc
+    if not filed.created:
+        response.status_code = status.HTTP_200_OK
+    return _created_body(filed.complaint, filed.pin)
+
+
+@router.post("/lookup", response_model=LookupResult)
+def lookup_complaint(body: LookupRequest, session: SessionDep) -> LookupResult:
+    """Public status lookup; unknown ticket and wrong verifier both give the same 404."""
+    try:
+        complaint = service.lookup(session=session, ticket=body.ticket, verifier=body.verifier)
+    except ComplaintNotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from exc
+    return LookupResult(
+        ticket=complaint.ticket,
+        state=complaint.state,
+        created_at=complaint.created_at,
+        updated_at=complaint.updated_at,
+    )
+
+
+@router.get("/{ticket}", response_model=ComplaintRecord)
+def read_complaint(
+    ticket: str,
+    session: SessionDep,
+    _actor: ServiceDep,
+    reveal: Annotated[bool, Query(description="show the phone in clear (audited)")] = False,
+    x_actor: Annotated[str | None, Header(max_length=128)] = None,
+) -> ComplaintRecord:
+    """Full record for staff tools; the phone stays masked unless ?reveal=1, which is audited."""
+    try:
+        if reveal:
+            complaint = service.reveal_phone(
+                session=session, ticket=ticket, actor=x_actor or "service"
+            )
+        else:
+            complaint = service.get_complaint(session=session, ticket=ticket)
+    except ComplaintNotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from exc
+    record = ComplaintRecord.model_validate(complaint)
+    if not reveal:
+        record.phone = mask_phone(record.phone)
+    return record

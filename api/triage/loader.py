@@ -1,0 +1,88 @@
+"""Load and cross-check the triage data files once per process (departments, categories, signals)."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from api.triage.models import CategoryFile, Department, FactsFile, PiiFile, UrgencyFile
+
+DATA = Path(__file__).resolve().parents[2] / "knowledge" / "data"
+TRIAGE = DATA / "triage"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class TriageDataError(ValueError):
+    """A triage data file is missing, malformed or inconsistent; the message names the file."""
+
+
+def _read(path: Path, model: type[M]) -> M:
+    """Parse one YAML file into its model, naming the file on failure."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return model.model_validate(raw)
+    except (OSError, yaml.YAMLError, ValidationError) as exc:
+        raise TriageDataError(f"{path}: {exc}") from exc
+
+
+@lru_cache
+def load_departments() -> dict[str, Department]:
+    """Departments by canonical name, from knowledge/data/departments.yml."""
+    path = DATA / "departments.yml"
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        deps = [Department.model_validate(d) for d in raw["departments"]]
+    except (OSError, yaml.YAMLError, ValidationError, KeyError, TypeError) as exc:
+        raise TriageDataError(f"{path}: {exc}") from exc
+    return {d.name: d for d in deps}
+
+
+@lru_cache
+def load_categories() -> CategoryFile:
+    """Categories, checked against the departments and duty ids they cite."""
+    path = TRIAGE / "categories.yml"
+    data = _read(path, CategoryFile)
+    deps = load_departments()
+    duty_ids = {duty.id for d in deps.values() for duty in d.duties}
+    names = {c.name for c in data.categories}
+    if data.fallback not in names:
+        raise TriageDataError(f"{path}: fallback {data.fallback!r} is not a category")
+    for cat in data.categories:
+        cited = [cat.lead, *cat.assists, *(c.department for c in cat.conditional_assists)]
+        for dep in cited:
+            if dep not in deps:
+                raise TriageDataError(f"{path}: {cat.name}: unknown department {dep!r}")
+        for duty in [*cat.duties, *(c.duty for c in cat.conditional_assists)]:
+            if duty not in duty_ids:
+                raise TriageDataError(f"{path}: {cat.name}: unknown duty {duty!r}")
+    return data
+
+
+@lru_cache
+def load_urgency() -> UrgencyFile:
+    """Urgency signals and hedges."""
+    return _read(TRIAGE / "urgency.yml", UrgencyFile)
+
+
+@lru_cache
+def load_pii_rules() -> PiiFile:
+    """PII regexes and name rules."""
+    return _read(TRIAGE / "pii.yml", PiiFile)
+
+
+@lru_cache
+def load_fact_rules() -> FactsFile:
+    """Fact-extraction patterns."""
+    return _read(TRIAGE / "facts.yml", FactsFile)
+
+
+def duty_by_id() -> dict[str, tuple[str, str]]:
+    """Map duty id → (department name, verbatim quote)."""
+    return {
+        duty.id: (dep.name, duty.quote)
+        for dep in load_departments().values()
+        for duty in dep.duties
+    }

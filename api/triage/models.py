@@ -1,0 +1,121 @@
+"""Validated shapes of the triage data files, so a bad edit fails loudly at load time."""
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class Duty(BaseModel):
+    """One duty clause of a department, quoted verbatim from the plan."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    section: str
+    quote: str
+    categories: list[str] = Field(default_factory=list)
+
+
+class Department(BaseModel):
+    """A department with its canonical name, short name, aliases and duties."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    short: str
+    aliases: list[str] = Field(default_factory=list)
+    duties: list[Duty]
+
+
+class ConditionalAssist(BaseModel):
+    """A department that assists only when some words appear (e.g. 卫健 for food poisoning)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    department: str
+    duty: str
+    label: str
+    when: list[str]
+
+
+class Category(BaseModel):
+    """A complaint category: lead department, assists and weighted regex signals."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    lead: str
+    assists: list[str] = Field(default_factory=list)
+    duties: list[str]
+    conditional_assists: list[ConditionalAssist] = Field(default_factory=list)
+    signals: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("signals")
+    @classmethod
+    def _compilable(cls, value: dict[str, float]) -> dict[str, float]:
+        """Reject a signal that is not a valid regex."""
+        for pattern in value:
+            re.compile(pattern)
+        return value
+
+
+class Combine(BaseModel):
+    """How secondary categories join the answer as assisting departments."""
+
+    secondary_min: float = 6
+    secondary_ratio: float = 0.6
+    max_departments: int = 3
+
+
+class CategoryFile(BaseModel):
+    """knowledge/data/triage/categories.yml."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    combine: Combine = Field(default_factory=Combine)
+    fallback: str
+    categories: list[Category]
+
+
+class UrgencySignal(BaseModel):
+    """A labelled group of regexes that mean a child is at immediate risk."""
+
+    label: str
+    patterns: list[str]
+
+
+class UrgencyFile(BaseModel):
+    """knowledge/data/triage/urgency.yml."""
+
+    hedges: list[str]
+    negations: list[str] = Field(default_factory=list)
+    signals: list[UrgencySignal]
+
+
+class PiiFile(BaseModel):
+    """knowledge/data/triage/pii.yml."""
+
+    regex: dict[str, str]
+    name_triggers: list[str]
+    name_titles: list[str]
+    surnames: list[str]
+    name_stops: list[str]
+
+
+class FactsFile(BaseModel):
+    """knowledge/data/triage/facts.yml."""
+
+    institution_suffixes: list[str]
+    place_suffixes: list[str]
+    name_chars: str
+    max_prefix: int
+    prefix_stops: list[str]
+    generic_names: list[str]
+    amount: str
+    when: str
+    child_age: str
+
+
+Urgency = Literal["urgent", "normal"]
+Role = Literal["lead", "assist"]

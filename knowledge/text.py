@@ -1,0 +1,83 @@
+"""Text normalisation and tokenisation shared by the index and the queries, so both sides match."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+import opencc
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+USERDICT = DATA_DIR / "userdict.txt"
+STOPWORDS = DATA_DIR / "stopwords.txt"
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_TOKEN_OK = re.compile(r"[\u4e00-\u9fff0-9a-z]")
+_SPACE = re.compile(r"\s+")
+_SENTENCE_GAP = re.compile(r"(?<=[。！？；：，、）”])\s+")
+
+
+@lru_cache(maxsize=1)
+def _converter() -> opencc.OpenCC:
+    """Traditional→simplified converter, built once."""
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> jieba.Tokenizer:
+    """A private jieba tokenizer with the domain dictionary, so global jieba state stays untouched."""
+    tokenizer = jieba.Tokenizer()
+    tokenizer.load_userdict(str(USERDICT))
+    return tokenizer
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Function words that carry no topic (one per line in data/stopwords.txt)."""
+    lines = STOPWORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def normalize(text: str) -> str:
+    """Simplified Chinese, NFKC width folding, lower case and single spaces."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = _converter().convert(text)
+    return _SPACE.sub(" ", text).strip().lower()
+
+
+def tidy(text: str) -> str:
+    """Drop the spaces YAML folding leaves after Chinese punctuation, keep those like "98 天"."""
+    return _SENTENCE_GAP.sub("", " ".join(text.split()))
+
+
+def compact(text: str) -> str:
+    """Text with every whitespace removed, used to check quotes against the sources."""
+    return "".join(text.split())
+
+
+def words(text: str) -> list[str]:
+    """jieba words of normalised text, without stopwords and punctuation."""
+    stop = stopwords()
+    out = []
+    for word in _tokenizer().lcut(normalize(text)):
+        word = word.strip()
+        if word and word not in stop and _TOKEN_OK.search(word):
+            out.append(word)
+    return out
+
+
+def bigrams(text: str) -> list[str]:
+    """Character bigrams inside each run of Chinese characters (robust to typos and unknown words)."""
+    out: list[str] = []
+    for run in _CJK_RUN.findall(normalize(text)):
+        out.extend(run[i : i + 2] for i in range(len(run) - 1))
+    stop = stopwords()
+    return [bg for bg in out if bg not in stop]
+
+
+def tokenize(text: str) -> list[str]:
+    """Search tokens: jieba words plus character bigrams."""
+    return words(text) + bigrams(text)

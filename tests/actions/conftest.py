@@ -1,0 +1,83 @@
+"""Fixtures for action tests (engine runtime): a real app process, a tracker and a dispatcher."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterator, List, Optional
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "actions-test-token-0123456789"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """The real app (app runtime venv) on a free port with a throwaway SQLite database."""
+    port = _free_port()
+    workdir = Path(tempfile.mkdtemp(prefix="tuoyu-actions-"))
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SERVICE_TOKEN": TOKEN, "APP_PORT": str(port),
+           "DATABASE_URL": f"sqlite:///{workdir / 'app.db'}"}
+    app_python = str(ROOT / ".venv" / "bin" / "python")
+    subprocess.run([app_python, "-m", "api.cli", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
+    log = open(workdir / "app.log", "wb")
+    proc = subprocess.Popen([app_python, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port)],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/api/health", timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError((workdir / "app.log").read_text())
+            time.sleep(0.3)
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture
+def app_env(app_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Point the action server settings at the running app."""
+    monkeypatch.setenv("APP_INTERNAL_URL", app_url)
+    monkeypatch.setenv("SERVICE_TOKEN", TOKEN)
+    monkeypatch.setenv("ACTION_APP_RETRIES", "1")
+    return app_url
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+@pytest.fixture
+def make_tracker() -> Callable[..., Tracker]:
+    """Build a Tracker whose latest message has the given text, intent, entities and slots."""
+
+    def build(text: str, intent: str, *, confidence: float = 0.9, entities: Optional[List[Dict[str, Any]]] = None,
+              slots: Optional[Dict[str, Any]] = None, active_loop: Optional[Dict[str, Any]] = None) -> Tracker:
+        latest = {
+            "text": text,
+            "intent": {"name": intent, "confidence": confidence},
+            "intent_ranking": [{"name": intent, "confidence": confidence}],
+            "entities": entities or [],
+        }
+        return Tracker("test-user", slots or {}, latest, [], False, None, active_loop or {}, "action_listen")
+
+    return build

@@ -1,0 +1,68 @@
+"""The custom NLU components: text normaliser and the spaCy EntityRuler stored in the model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.components.entity_ruler import SpacyEntityRuler
+from bot.components.normalizer import ChineseNormalizer, normalize_text
+
+ROOT = Path(__file__).resolve().parents[2]
+LOOKUP = ROOT / "bot" / "lookup" / "entities.yml"
+
+
+def test_traditional_and_fullwidth_become_simplified_halfwidth() -> None:
+    assert normalize_text("男方護理假有幾天？") == "男方护理假有几天?"
+    assert normalize_text("ＴＹ２０２６") == "TY2026"
+    assert normalize_text("  产假   多久 ") == "产假 多久"
+
+
+def test_normalizer_rewrites_messages_in_place() -> None:
+    component = ChineseNormalizer.create({}, None, None, None)  # type: ignore[arg-type]
+    message = Message.build(text="託育機構")
+    component.process([message])
+    assert message.get("text") == "托育机构"
+
+
+def _ruler(tmp_path: Path) -> SpacyEntityRuler:
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("ruler")
+    context = ExecutionContext(GraphSchema({}), "test")
+    component = SpacyEntityRuler.create({"lookup_path": str(LOOKUP)}, storage, resource, context)
+    component.train(TrainingData())
+    return SpacyEntityRuler.load({"lookup_path": str(LOOKUP)}, storage, resource, context)
+
+
+def test_entity_ruler_is_saved_in_the_model_and_maps_aliases_to_canonical_names(tmp_path: Path) -> None:
+    ruler = _ruler(tmp_path)
+    message = Message.build(text="托育园乱收费该找工商还是城管？孩子两岁半")
+    ruler.process([message])
+    found = {(e["entity"], e["value"]) for e in message.get("entities")}
+    assert ("department", "区市场监管局") in found
+    assert ("department", "区综合执法局") in found
+    assert ("child_age", "两岁半") in found
+    assert all(e["extractor"] == "SpacyEntityRuler" for e in message.get("entities"))
+
+
+def test_entity_ruler_finds_leave_and_service_types(tmp_path: Path) -> None:
+    ruler = _ruler(tmp_path)
+    message = Message.build(text="陪产假几天，托育有没有计时制的")
+    ruler.process([message])
+    values = {e["entity"]: e["value"] for e in message.get("entities")}
+    assert values.get("leave_type") == "护理假"
+    assert values.get("service_type") == "计时制"
+
+
+def test_untrained_ruler_extracts_nothing(tmp_path: Path) -> None:
+    storage = LocalModelStorage(tmp_path)
+    context = ExecutionContext(GraphSchema({}), "test")
+    ruler = SpacyEntityRuler.load({}, storage, Resource("missing"), context)
+    message = Message.build(text="区市场监管局")
+    ruler.process([message])
+    assert not message.get("entities")
