@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.chat.engine import EngineClient
 from api.chat.routes import router as chat_router
+from api.complaints.routes import router as complaints_router
 from api.config import get_settings
 from api.errors import install_error_handlers
 from api.health import router as health_router
@@ -37,7 +38,7 @@ def create_app() -> FastAPI:
     app = FastAPI(title="托育助手 API", version="0.1.0", lifespan=lifespan,
                   description="攀枝花市仁和区 3 岁以下婴幼儿照护政策助手：聊天、知识库、投诉、分派。")
     install_error_handlers(app)
-    for router in (health_router, chat_router, kb_router, kb_internal_router):
+    for router in (health_router, chat_router, kb_router, kb_internal_router, complaints_router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
 

@@ -20,14 +20,30 @@ SYNONYMS = Path(__file__).resolve().parent / "data" / "synonyms.yml"
 W_RANK = 0.4
 W_INTENT = 0.12
 W_ENTITY = 0.08
+UNKNOWN_WORD_SHARE = 0.45
+GENERIC_CAP = 0.5
+UNKNOWN_CHAR_SHARE = 0.3
 UNKNOWN_BIGRAM_SHARE = 0.3
+BODY_ONLY_SHARE = 0.6
+
+
+@lru_cache(maxsize=1)
+def _synonym_file() -> dict[str, list[str]]:
+    """Raw data/synonyms.yml."""
+    return yaml.safe_load(SYNONYMS.read_text(encoding="utf-8")) or {}
 
 
 @lru_cache(maxsize=1)
 def synonyms() -> dict[str, tuple[str, ...]]:
-    """canonical term → colloquial aliases (data/synonyms.yml), normalised."""
-    raw = yaml.safe_load(SYNONYMS.read_text(encoding="utf-8")) or {}
-    return {normalize(k): tuple(normalize(a) for a in v) for k, v in raw.items()}
+    """canonical term → colloquial aliases, normalised (keys starting with _ are settings)."""
+    raw = _synonym_file()
+    return {normalize(k): tuple(normalize(a) for a in v) for k, v in raw.items() if not k.startswith("_")}
+
+
+@lru_cache(maxsize=1)
+def generic_terms() -> frozenset[str]:
+    """Words that only say "childcare"; their search weight is capped."""
+    return frozenset(normalize(t) for t in _synonym_file().get("_generic", []))
 
 
 def canonical(term: str) -> str:
@@ -58,6 +74,12 @@ def _entity_values(entities: Iterable[Mapping[str, str] | str] | None) -> list[s
     return out
 
 
+@lru_cache(maxsize=1)
+def _generic_bigrams() -> frozenset[str]:
+    """Bigrams inside generic words (托育园 → 托育, 育园), capped like the words."""
+    return frozenset(t[i : i + 2] for t in generic_terms() for i in range(len(t) - 1))
+
+
 class Retriever:
     """Index built once over the entries; search() ranks them for one query."""
 
@@ -65,6 +87,7 @@ class Retriever:
         self.entries = list(entries)
         self._docs = [self._doc_tokens(e) for e in self.entries]
         self._sets = [set(doc) for doc in self._docs]
+        self._head_sets = [set(tokenize(self._head_text(e))) for e in self.entries]
         self._bm25 = BM25Okapi(self._docs)
         df: Counter[str] = Counter()
         for tokens in self._sets:
@@ -76,19 +99,37 @@ class Retriever:
         self._weak = [normalize(" ".join((*e.keywords, e.answer))) for e in self.entries]
 
     @staticmethod
-    def _doc_tokens(entry: Entry) -> list[str]:
-        """Title and keywords weigh double; tags, answer and quote once."""
-        head = " ".join((entry.title, *entry.keywords))
-        body = " ".join((*entry.tags, entry.answer, entry.quote))
-        return tokenize(head) * 2 + tokenize(body)
+    def _head_text(entry: Entry) -> str:
+        """What the entry is about: title, tags and colloquial keywords."""
+        return " ".join((entry.title, *entry.tags, *entry.keywords))
+
+    @classmethod
+    def _doc_tokens(cls, entry: Entry) -> list[str]:
+        """Head (title, tags, keywords) weighs double; answer and quote once."""
+        return tokenize(cls._head_text(entry)) * 2 + tokenize(f"{entry.answer} {entry.quote}")
+
+    def _coverage(self, index: int, weights: Mapping[str, float], total: float) -> float:
+        """IDF-weighted share of query tokens found in the entry; body-only hits count less."""
+        got = 0.0
+        for token, weight in weights.items():
+            if token in self._head_sets[index]:
+                got += weight
+            elif token in self._sets[index]:
+                got += weight * BODY_ONLY_SHARE
+        return got / total
 
     def _weights(self, text: str) -> dict[str, float]:
         """IDF weight of each distinct query token; unknown bigrams count less than unknown words."""
         weights: dict[str, float] = {}
         for token in words(text):
-            weights[token] = self._idf.get(token, self._max_idf)
+            share = UNKNOWN_CHAR_SHARE if len(token) == 1 else UNKNOWN_WORD_SHARE
+            weights[token] = self._idf.get(token, self._max_idf * share)
         for token in bigrams(text):
             weights.setdefault(token, self._idf.get(token, self._max_idf * UNKNOWN_BIGRAM_SHARE))
+        generic = generic_terms() | _generic_bigrams()
+        for token in weights:
+            if token in generic:
+                weights[token] = min(weights[token], GENERIC_CAP)
         return weights
 
     def _entity_strength(self, index: int, values: list[str]) -> float:
@@ -128,7 +169,7 @@ class Retriever:
         conf = max(0.0, min(1.0, intent_confidence))
         scored = []
         for i, entry in enumerate(self.entries):
-            coverage = sum(w for t, w in weights.items() if t in self._sets[i]) / total
+            coverage = self._coverage(i, weights, total)
             lexical = coverage * (1 - W_RANK + W_RANK * max(0.0, raw[i]) / top_raw)
             intent_hit = bool(intent) and intent in entry.intents
             intent_part = (1.0 if intent_hit and entry.intents[0] == intent else 0.7) if intent_hit else 0.0

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel
 
-from knowledge.text import normalize
+from knowledge.text import normalize, tidy
 
 SCOPE_FILE = Path(__file__).resolve().parent / "data" / "scope.yml"
 
@@ -61,7 +61,7 @@ def out_of_scope_category(text: str) -> Category | None:
 def out_of_scope_text(category: Category | None) -> str:
     """Polite decline: why, what is covered, and the {hotline} placeholder."""
     reason = category.text if category else "这个问题不在我的服务范围内。"
-    return reason + " ".join(scope().covered.split())
+    return reason + tidy(scope().covered)
 
 
 def wants_human(text: str) -> bool:

@@ -69,12 +69,29 @@ def words(text: str) -> list[str]:
     return out
 
 
-def bigrams(text: str) -> list[str]:
-    """Character bigrams inside each run of Chinese characters (robust to typos and unknown words)."""
-    out: list[str] = []
-    for run in _CJK_RUN.findall(normalize(text)):
-        out.extend(run[i : i + 2] for i in range(len(run) - 1))
+def _content_runs(norm: str) -> list[str]:
+    """Runs of Chinese characters between stopword tokens, as jieba segments them."""
     stop = stopwords()
+    runs: list[str] = []
+    current = ""
+    for token in _tokenizer().lcut(norm):
+        if token in stop or not _CJK_RUN.fullmatch(token):
+            if current:
+                runs.append(current)
+            current = ""
+        else:
+            current += token
+    if current:
+        runs.append(current)
+    return runs
+
+
+def bigrams(text: str) -> list[str]:
+    """Character bigrams inside runs of content words (robust to typos and unknown words)."""
+    out: list[str] = []
+    stop = stopwords()
+    for run in _content_runs(normalize(text)):
+        out.extend(run[i : i + 2] for i in range(len(run) - 1))
     return [bg for bg in out if bg not in stop]
 
 

@@ -1,5 +1,8 @@
 """Shared fixtures: settings override, migrated databases (SQLite and PostgreSQL), test clients.
 
+Runtime-neutral at import: the engine venv (Python 3.10, no FastAPI, SQLAlchemy 1.4) also loads
+this file, so app-runtime modules are imported inside the fixtures only.
+
 Database fixtures are parametrised over both engines. PostgreSQL tests use a fresh schema per test
 (search_path in the URL), dropped afterwards, so parallel runs never collide. When PostgreSQL is
 unreachable the pg cases are skipped locally but fail under CI (CI=true).
@@ -10,16 +13,17 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import pytest
-from fastapi import APIRouter, FastAPI
-from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
 
-from api.config import Settings, get_settings
-from api.db import dispose_engines, get_sessionmaker, upgrade_db
+if TYPE_CHECKING:
+    from fastapi import APIRouter, FastAPI
+    from fastapi.testclient import TestClient
+    from sqlalchemy.orm import Session
+
+    from api.config import Settings
 
 TEST_SERVICE_TOKEN = "test-service-token-0123456789"
 PG_BASE_URL = os.environ.get("TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -27,6 +31,8 @@ PG_BASE_URL = os.environ.get("TEST_PG_URL", "postgresql+psycopg://postgres@127.0
 
 def create_test_app(*parts: APIRouter | FastAPI) -> FastAPI:
     """A bare FastAPI app mounting the given routers (independent of api/main.py)."""
+    from fastapi import FastAPI
+
     app = FastAPI()
     for part in parts:
         if isinstance(part, FastAPI):
@@ -63,6 +69,7 @@ def _pg_admin() -> Any:
 @pytest.fixture
 def settings_override(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Settings]]:
     """Factory: settings_override(database_url=..., service_token=...) sets env and reloads settings."""
+    from api.config import get_settings
 
     def apply(**overrides: Any) -> Settings:
         for key, value in overrides.items():
@@ -78,6 +85,8 @@ def settings_override(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[...,
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
 def empty_database_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
     """URL of an empty database (no migrations applied): tmp SQLite file, or a fresh PG schema."""
+    from api.db import dispose_engines
+
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'test.db'}"
         dispose_engines()
@@ -97,6 +106,8 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterato
 @pytest.fixture
 def database_url(empty_database_url: str) -> str:
     """URL of a database migrated to Alembic head."""
+    from api.db import upgrade_db
+
     upgrade_db(empty_database_url)
     return empty_database_url
 
@@ -110,6 +121,8 @@ def settings(settings_override: Callable[..., Settings], database_url: str) -> S
 @pytest.fixture
 def db_session(settings: Settings) -> Iterator[Session]:
     """A session on the test database (the one the app under test uses)."""
+    from api.db import get_sessionmaker
+
     with get_sessionmaker(settings.database_url)() as session:
         yield session
 
@@ -123,6 +136,8 @@ def auth_headers(settings: Settings) -> dict[str, str]:
 @pytest.fixture
 def make_client(settings: Settings) -> Iterator[Callable[..., TestClient]]:
     """Factory: make_client(router, ...) → TestClient of a bare app with those routers."""
+    from fastapi.testclient import TestClient
+
     clients: list[TestClient] = []
 
     def make(*parts: APIRouter | FastAPI) -> TestClient:

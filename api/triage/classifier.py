@@ -1,6 +1,7 @@
 """Score complaint categories from the weighted keyword signals; naive Bayes breaks the silence."""
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -58,9 +59,21 @@ def score_categories(*, text: str) -> list[CategoryScore]:
     return sorted(scored, key=lambda s: -s.score)
 
 
-def classify(*, text: str) -> list[CategoryScore]:
-    """Keyword scores; when nothing fires, the NB guess (score 0) or the fallback category."""
-    scored = score_categories(text=text)
+def _boosted(scored: list[CategoryScore], boosts: Mapping[str, float]) -> list[CategoryScore]:
+    """Add urgency boosts (a child at risk outranks e.g. a fee dispute in the same message)."""
+    by_name = {s.name: s for s in scored}
+    for name, boost in boosts.items():
+        if boost <= 0:
+            continue
+        old = by_name.get(name, CategoryScore(name=name, score=0.0, hits=()))
+        by_name[name] = CategoryScore(name=name, score=old.score + boost, hits=old.hits or ("紧急情况",))
+    order = {name: i for i, (name, _) in enumerate(_compiled())}
+    return sorted(by_name.values(), key=lambda s: (-s.score, order[s.name]))
+
+
+def classify(*, text: str, boosts: Mapping[str, float] | None = None) -> list[CategoryScore]:
+    """Keyword scores plus urgency boosts; when nothing fires, the NB guess or the fallback category."""
+    scored = _boosted(score_categories(text=text), boosts or {})
     if scored:
         return scored
     guess = _fallback_model().predict(text)

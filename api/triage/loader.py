@@ -55,6 +55,9 @@ def load_categories() -> CategoryFile:
         for dep in cited:
             if dep not in deps:
                 raise TriageDataError(f"{path}: {cat.name}: unknown department {dep!r}")
+        for other in cat.not_with:
+            if other not in names:
+                raise TriageDataError(f"{path}: {cat.name}: unknown category {other!r} in not_with")
         for duty in [*cat.duties, *(c.duty for c in cat.conditional_assists)]:
             if duty not in duty_ids:
                 raise TriageDataError(f"{path}: {cat.name}: unknown duty {duty!r}")
@@ -63,8 +66,14 @@ def load_categories() -> CategoryFile:
 
 @lru_cache
 def load_urgency() -> UrgencyFile:
-    """Urgency signals and hedges."""
-    return _read(TRIAGE / "urgency.yml", UrgencyFile)
+    """Urgency signals and hedges, each signal group pointing at an existing category."""
+    path = TRIAGE / "urgency.yml"
+    data = _read(path, UrgencyFile)
+    names = {c.name for c in load_categories().categories}
+    for signal in data.signals:
+        if signal.category not in names:
+            raise TriageDataError(f"{path}: {signal.label}: unknown category {signal.category!r}")
+    return data
 
 
 @lru_cache

@@ -49,6 +49,7 @@ class Category(BaseModel):
     assists: list[str] = Field(default_factory=list)
     duties: list[str]
     conditional_assists: list[ConditionalAssist] = Field(default_factory=list)
+    not_with: list[str] = Field(default_factory=list)
     signals: dict[str, float] = Field(default_factory=dict)
 
     @field_validator("signals")
@@ -82,6 +83,8 @@ class UrgencySignal(BaseModel):
     """A labelled group of regexes that mean a child is at immediate risk."""
 
     label: str
+    category: str
+    boost: float = 0
     patterns: list[str]
 
 

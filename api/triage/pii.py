@@ -1,11 +1,13 @@
 """Find personal data (phones, ID numbers, names…) in complaint text and mask it for logs."""
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from api.triage.loader import load_pii_rules
 from api.triage.nlp import name_matcher, pipeline, trigger_lengths
+from api.triage.text import to_simplified as _to_simplified
 
 
 @dataclass(frozen=True)
@@ -24,8 +26,13 @@ def _regexes() -> list[tuple[str, re.Pattern[str]]]:
 
 
 def _name_spans(text: str) -> list[PiiSpan]:
-    """Names found by the spaCy Matcher, without their trigger words or titles."""
-    doc = pipeline().make_doc(text)
+    """Names found by the spaCy Matcher, without their trigger words or titles.
+
+    Matching runs on the simplified form when conversion keeps offsets (陳 → 陈), else the original.
+    """
+    simplified = unicodedata.normalize("NFKC", text)
+    simplified = _to_simplified(simplified)
+    doc = pipeline().make_doc(simplified if len(simplified) == len(text) else text)
     spans: list[PiiSpan] = []
     vocab = doc.vocab.strings
     triggers = trigger_lengths()

@@ -70,7 +70,7 @@ def _departments(*, text: str, scores: list[CategoryScore]) -> tuple[Category, l
         if other.score < data.combine.secondary_min or other.score < data.combine.secondary_ratio * top.score:
             continue
         second = by_name[other.name]
-        if second.lead in {d.name for d in out}:
+        if second.name in category.not_with or second.lead in {d.name for d in out}:
             continue
         out.append(DepartmentOut(name=second.lead, role="assist", basis=_basis(second, second.lead),
                                  reason=f"同时反映「{second.name}」问题（{_quote(other.hits, 3)}），请{second.lead}协同"))
@@ -80,9 +80,9 @@ def _departments(*, text: str, scores: list[CategoryScore]) -> tuple[Category, l
 def triage(*, text: str) -> TriageResponse:
     """Full triage of one complaint text (original text in, offsets of PII refer to it)."""
     norm = normalize(text)
-    scores = classify(text=norm)
-    category, departments = _departments(text=norm, scores=scores)
     urgency = assess(text=norm)
+    scores = classify(text=norm, boosts=urgency.boosts)
+    category, departments = _departments(text=norm, scores=scores)
     return TriageResponse(
         departments=departments,
         urgency=urgency.urgency,  # type: ignore[arg-type]

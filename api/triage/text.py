@@ -13,6 +13,11 @@ def _converter() -> OpenCC:
     return OpenCC("t2s")
 
 
+def to_simplified(text: str) -> str:
+    """Traditional → simplified characters only."""
+    return _converter().convert(text)
+
+
 def normalize(text: str) -> str:
     """Simplified, NFKC-folded, lower-cased text with runs of whitespace collapsed."""
     folded = unicodedata.normalize("NFKC", text)

@@ -1,0 +1,104 @@
+"""Filing the confirmed complaint (idempotent, honest when the app is down) and cancelling it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import complaint_words as cw
+from actions.complaint_api import ComplaintApi, ComplaintAppDown
+from actions.complaints import COMPLAINT_SLOTS, form_message, is_urgent
+
+logger = logging.getLogger(__name__)
+
+
+def _given(value: Optional[str]) -> Optional[str]:
+    """A slot value as the app wants it: the 「不知道」/「不留」 markers mean not given."""
+    return None if value in (None, "", cw.UNKNOWN, cw.NO_PHONE) else str(value)
+
+
+def complaint_payload(tracker: Tracker) -> Dict[str, Any]:
+    """The request body, built only from slots so every retry sends the very same body."""
+    payload: Dict[str, Any] = {
+        "text": tracker.get_slot("complaint_text"),
+        "institution": _given(tracker.get_slot("complaint_institution")),
+        "place": _given(tracker.get_slot("complaint_place")),
+        "when": _given(tracker.get_slot("complaint_when")),
+        "phone": _given(tracker.get_slot("complaint_phone")),
+        "channel": tracker.get_slot("complaint_channel") or "web",
+        "sender_id": tracker.sender_id,
+        "kind": "complaint",
+    }
+    triage = tracker.get_slot("complaint_triage")
+    if isinstance(triage, dict):
+        payload["triage"] = triage
+    return payload
+
+
+def receipt_text(filed: Dict[str, Any], *, phone_left: bool) -> str:
+    """Ticket, lead department, reply time and how to look the case up later."""
+    lines = [
+        "投诉已提交 ✅",
+        f"工单号：{filed.get('ticket')}",
+        f"牵头处理部门：{filed.get('lead_department') or '由热线转交相关部门'}",
+        f"答复时限：{filed.get('expected_reply') or '按热线规定时限答复'}",
+    ]
+    how = "手机号后 4 位" if phone_left else None
+    if filed.get("pin"):
+        lines.append(f"查询码：{filed['pin']}（只显示这一次，请截图或记下来）")
+        ways = "查询码" + (f"或您留的{how}" if how else "")
+    else:
+        ways = f"您留的{how}" if how else ""
+        lines.append("查询码在第一次提交成功时已经生成，这里不再显示。")
+    if ways:
+        lines.append(f"以后发「查询投诉 {filed.get('ticket')}」，再输入{ways}，就能查进度。")
+    lines.append("您的身份信息默认保密。")
+    return "\n".join(lines)
+
+
+class ActionSubmitComplaint(Action):
+    """File the confirmed complaint once; tell the truth when the app does not answer."""
+
+    def name(self) -> Text:
+        return "action_submit_complaint"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        confirm = tracker.get_slot("complaint_confirm")
+        if confirm == "cancel":
+            return await ActionCancelComplaint().run(dispatcher, tracker, domain)
+        key = tracker.get_slot("complaint_key")
+        if confirm != "yes" or not tracker.get_slot("complaint_text") or not key:
+            dispatcher.utter_message(response="utter_complaint_nothing_pending")
+            return []
+        api = ComplaintApi()
+        try:
+            reply = await api.file(complaint_payload(tracker), idempotency_key=key)
+        except ComplaintAppDown:
+            reply = None
+        if reply is None or reply.status not in (200, 201) or not reply.body.get("ticket"):
+            logger.warning("complaint not filed (status %s)", reply.status if reply else "down")
+            dispatcher.utter_message(response="utter_complaint_submit_failed", hotline=api.settings.hotline)
+            return []  # slots and key kept: 「重新提交」 sends the same request again
+        filed = reply.body
+        if is_urgent(filed.get("urgency")) or is_urgent(tracker.get_slot("complaint_urgency")):
+            dispatcher.utter_message(response="utter_complaint_urgent")
+        phone_left = _given(tracker.get_slot("complaint_phone")) is not None
+        form_message(dispatcher, receipt_text(filed, phone_left=phone_left), kind="answer")
+        return [SlotSet(slot, None) for slot in COMPLAINT_SLOTS] + [SlotSet("complaint_ticket", filed["ticket"])]
+
+
+class ActionCancelComplaint(Action):
+    """Stop the complaint: nothing was filed, and nothing of it is kept."""
+
+    def name(self) -> Text:
+        return "action_cancel_complaint"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        dispatcher.utter_message(response="utter_complaint_cancelled")
+        return [ActiveLoop(None), SlotSet("requested_slot", None)] + [SlotSet(slot, None) for slot in COMPLAINT_SLOTS]

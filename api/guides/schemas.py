@@ -1,0 +1,128 @@
+"""Shapes of the guided-conversation endpoints the action server calls."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from api.chat.schemas import Button, Source
+from api.kb.schemas import AnswerRequest
+
+LeaveEvent = Literal["birth", "due", "miscarriage"]
+Delivery = Literal["normal", "difficult"]
+
+
+class OperatorParseRequest(BaseModel):
+    """Free text of one answer; `only` restricts parsing to the question being asked."""
+
+    text: str = Field(max_length=1000)
+    only: str | None = None
+
+
+class OperatorParsed(BaseModel):
+    """Answers recognised in the text, keyed by question id (services/ages are lists)."""
+
+    answers: dict[str, str | list[str]]
+
+
+class OperatorAnswersIn(BaseModel):
+    """The completed operator form."""
+
+    nature: str
+    premises: str
+    location: str
+    services: list[str] = []
+    ages: list[str] = []
+
+
+class ChecklistStepOut(BaseModel):
+    number: int
+    title: str
+    department: str
+    action: str
+    requires: str | None = None
+    sources: list[Source]
+
+
+class ChecklistReply(BaseModel):
+    """The checklist as one copyable message, its sources and the structured steps."""
+
+    kind: Literal["form"] = "form"
+    text: str
+    sources: list[Source]
+    steps: list[ChecklistStepOut]
+
+
+class LeaveParseRequest(BaseModel):
+    """One answer inside the leave calculator; `event` (if known) decides whether a bare date is past or future."""
+
+    text: str = Field(max_length=1000)
+    slot: str | None = None
+    event: LeaveEvent | None = None
+    today: dt.date | None = None
+
+
+class LeaveParsed(BaseModel):
+    """Facts recognised in the text; None means not said. `date_error` is a question to ask back."""
+
+    event: LeaveEvent | None = None
+    date: dt.date | None = None
+    date_error: str | None = None
+    delivery: Delivery | None = None
+    babies: int | None = None
+    months: float | None = None
+
+
+class LeaveRequest(BaseModel):
+    """The completed leave calculator form."""
+
+    event: LeaveEvent
+    date: dt.date | None = None
+    delivery: Delivery = "normal"
+    babies: int = Field(default=1, ge=1, le=9)
+    months: float | None = Field(default=None, ge=0, le=10)
+
+
+class LeaveReply(BaseModel):
+    kind: Literal["form"] = "form"
+    text: str
+    sources: list[Source]
+    mother_days: int
+    father_days: int | None
+    last_day: dt.date | None = None
+    father_last_day: dt.date | None = None
+    rules_applied: list[str]
+
+
+class ClarifyRequest(AnswerRequest):
+    """The NLU result of an unclear message plus how many replies in a row already missed."""
+
+    misunderstood_before: int = Field(default=0, ge=0)
+
+
+class ClarifyReply(BaseModel):
+    """clarify: ask with buttons; handoff: offer a person; pass: let the knowledge base answer."""
+
+    kind: Literal["clarify", "handoff", "pass"]
+    text: str = ""
+    buttons: list[Button] = []
+    handoff_after: int
+
+
+class HandoffRequest(BaseModel):
+    sender_id: str = Field(min_length=1, max_length=128)
+    reason: Literal["asked", "misunderstood"] = "asked"
+
+
+class HandoffReply(BaseModel):
+    kind: Literal["handoff"] = "handoff"
+    text: str
+    buttons: list[Button]
+    hotline: str
+
+
+class ReleaseReply(BaseModel):
+    sender_id: str
+    released: bool

@@ -1,0 +1,35 @@
+"""Knowledge endpoints: public search and lookup, and the internal answer used by the action server."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import ServiceAuth, SettingsDep
+from api.kb import service
+from api.kb.schemas import AnswerRead, AnswerRequest, EntryRead, SearchResults
+
+router = APIRouter(prefix="/api/knowledge", tags=["knowledge"])
+internal_router = APIRouter(prefix="/api/internal", tags=["internal"], dependencies=[ServiceAuth])
+
+
+@router.get("/search", response_model=SearchResults)
+def search_entries(
+    q: Annotated[str, Query(min_length=1, max_length=200, description="查询词，例如「陪产假」")],
+    limit: Annotated[int, Query(ge=1, le=20)] = 5,
+) -> SearchResults:
+    """Operators search the knowledge base directly."""
+    return service.search(query=q, limit=limit)
+
+
+@router.get("/{entry_id}", response_model=EntryRead, responses={404: {"description": "没有这个条目"}})
+def get_entry(entry_id: str) -> EntryRead:
+    """One entry with its quoted clause and section path."""
+    return service.get_entry(entry_id=entry_id)
+
+
+@internal_router.post("/answer", response_model=AnswerRead)
+def answer(body: AnswerRequest, settings: SettingsDep) -> AnswerRead:
+    """The cited answer for the action server (service token required)."""
+    return service.answer(request=body, settings=settings)

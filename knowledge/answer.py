@@ -1,0 +1,192 @@
+"""Turn one user question into an Answer: scope check, leave arithmetic, retrieval, clarify or handoff.
+
+Clarify buttons carry the candidate entry's *title* as payload: sent back as a normal message it goes
+through NLU and reaches answer() again, which maps an exact title to its entry (no custom intent needed).
+An NLU entity {"entity": "entry_id", "value": "<id>"} is honoured the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from knowledge.leave import format_leave_reply, parse_leave_query
+from knowledge.loader import Knowledge, load_knowledge
+from knowledge.models import INTENTS, Answer, Button, Citation, Entry, ScoredEntry, Source
+from knowledge.retrieval import expand, get_retriever
+from knowledge.scope import handoff_text, in_domain, out_of_scope_category, out_of_scope_text, wants_human
+from knowledge.text import normalize
+
+ANSWER_THRESHOLD = 0.45
+OFF_DOMAIN_THRESHOLD = 0.7
+CLEAR_WIN_THRESHOLD = 0.32
+CLEAR_WIN_GAP = 0.1
+INTENT_FALLBACK_THRESHOLD = 0.32
+INTENT_TRUSTED = 0.7
+CLARIFY_MARGIN = 0.02
+CLARIFY_BELOW = 0.8
+FOLLOWUP_MAX_CHARS = 14
+LEAVE_INTENTS = frozenset({"ask_maternity_leave", "ask_paternity_leave", "ask_leave_calculation", "ask_leave_pay"})
+_FOLLOWUP = re.compile(r"^(那|那么|那如果|如果是|要是|还有|另外|换成|那要是)|呢[?？!！。~～]*$|^(要)?多少钱")
+
+
+def _sources(kb: Knowledge, citations: Iterable[Citation]) -> list[Source]:
+    """Citations as user-facing sources with the document's display label."""
+    return [
+        Source(doc=kb.documents[c.doc].display, section=c.section, quote=c.quote) for c in citations
+    ]
+
+
+def _reply(kb: Knowledge, entry: Entry) -> Answer:
+    """Answer with exactly one entry's text and clauses."""
+    return Answer(
+        kind="answer",
+        text=entry.answer,
+        sources=_sources(kb, entry.citations),
+        topic=entry.id,
+        entry_ids=[entry.id],
+    )
+
+
+def _explicit_entry(kb: Knowledge, text: str, entities: Iterable[Any]) -> Entry | None:
+    """Entry chosen by a clarify button (its title) or an entry_id entity."""
+    for ent in entities:
+        if isinstance(ent, Mapping) and ent.get("entity") == "entry_id":
+            found = kb.entry(str(ent.get("value", "")))
+            if found:
+                return found
+    norm = normalize(text).rstrip("?？ ")
+    return next((e for e in kb.entries if normalize(e.title).rstrip("?？ ") == norm), None)
+
+
+def _leave_topic(kb: Knowledge, *, difficult: bool, babies: int | None, miscarriage: bool) -> str:
+    """Entry id a leave calculation continues from, for follow-ups."""
+    if miscarriage:
+        return "miscarriage-leave"
+    if babies != 1:
+        return "multiple-birth-leave"
+    return "difficult-birth-leave" if difficult else "maternity-leave-total"
+
+
+def _is_followup(text: str) -> bool:
+    """Short elliptical message that only makes sense with the previous topic."""
+    norm = normalize(text)
+    return len(norm) <= FOLLOWUP_MAX_CHARS and bool(_FOLLOWUP.search(norm)) or len(norm) <= 5
+
+
+def _clarify(kb: Knowledge, hits: list[ScoredEntry]) -> Answer:
+    """Ask which of two or three close candidates from different topics was meant."""
+    buttons = [Button(title=h.entry.title, payload=h.entry.title) for h in hits]
+    return Answer(
+        kind="clarify",
+        text="您想问的是下面哪一个？请点选，或者换个说法再问一次。",
+        buttons=buttons,
+        topic=None,
+        entry_ids=[h.entry.id for h in hits],
+    )
+
+
+def _close_candidates(hits: list[ScoredEntry]) -> list[ScoredEntry]:
+    """Top hit plus runners-up within the margin that belong to other topics (max 3)."""
+    top = hits[0]
+    picked = [top]
+    for hit in hits[1:]:
+        groups = {p.entry.group for p in picked}
+        if top.score - hit.score <= CLARIFY_MARGIN and hit.entry.group not in groups:
+            picked.append(hit)
+        if len(picked) == 3:
+            break
+    return picked
+
+
+def _confident(hits: list[ScoredEntry], *, domain: bool) -> bool:
+    """Top hit is good enough on its own, or clearly ahead of the runner-up.
+
+    Without any infant-care word (and no NLU intent hit) the bar is higher, so that
+    "办健身房的营业执照" does not get the childcare licensing answer.
+    """
+    top = hits[0].score
+    second = hits[1].score if len(hits) > 1 else 0.0
+    if not (domain or hits[0].intent_match or hits[0].entity_match):
+        return top >= OFF_DOMAIN_THRESHOLD
+    return top >= ANSWER_THRESHOLD or (top >= CLEAR_WIN_THRESHOLD and top - second >= CLEAR_WIN_GAP)
+
+
+def _decide(kb: Knowledge, text: str, hits: list[ScoredEntry], intent: str | None, confidence: float) -> Answer:
+    """Answer, clarify, or fall back (handoff/out_of_scope) from ranked hits."""
+    domain = in_domain(expand(text))
+    if hits and _confident(hits, domain=domain):
+        close = _close_candidates(hits) if hits[0].score < CLARIFY_BELOW else hits[:1]
+        decisive = intent and confidence >= INTENT_TRUSTED and hits[0].intent_match and not any(
+            h.intent_match for h in close[1:]
+        )
+        if len(close) > 1 and not decisive:
+            return _clarify(kb, close)
+        return _reply(kb, hits[0].entry)
+    if intent in INTENTS and confidence >= INTENT_TRUSTED:
+        matching = [h for h in hits if h.intent_match]
+        if matching and matching[0].score >= INTENT_FALLBACK_THRESHOLD:
+            return _reply(kb, matching[0].entry)
+    if domain or (intent in INTENTS and confidence >= INTENT_TRUSTED):
+        return Answer(kind="handoff", text=handoff_text(no_match=True))
+    return Answer(kind="out_of_scope", text=out_of_scope_text(None))
+
+
+def _followup_boosts(prev: Entry) -> dict[str, float]:
+    """Prefer the previous topic's neighbours, and something other than the previous entry."""
+    boosts = {f"group:{prev.group}": 0.12, prev.id: -0.25}
+    retriever = get_retriever()
+    for entry in retriever.entries:
+        if entry.id != prev.id and set(entry.intents) & set(prev.intents):
+            boosts[entry.id] = boosts.get(entry.id, 0.0) + 0.06
+    return boosts
+
+
+def answer(
+    *,
+    text: str,
+    intent: str | None = None,
+    confidence: float = 0.0,
+    entities: Iterable[Mapping[str, Any] | str] = (),
+    context: Mapping[str, Any] | None = None,
+    hotline: str | None = None,
+) -> Answer:
+    """Reply to one message; `{hotline}` stays in the text unless hotline is given."""
+    result = _answer(text=text, intent=intent, confidence=confidence, entities=list(entities), context=context)
+    if hotline is not None:
+        result = result.model_copy(update={"text": result.text.replace("{hotline}", hotline)})
+    return result
+
+
+def _answer(
+    *, text: str, intent: str | None, confidence: float, entities: list[Any], context: Mapping[str, Any] | None
+) -> Answer:
+    """answer() without the hotline substitution."""
+    kb = load_knowledge()
+    explicit = _explicit_entry(kb, text, entities)
+    if explicit:
+        return _reply(kb, explicit)
+    category = out_of_scope_category(text)
+    if category:
+        return Answer(kind="out_of_scope", text=out_of_scope_text(category))
+    if wants_human(text):
+        return Answer(kind="handoff", text=handoff_text(no_match=False))
+    prev = kb.entry(str((context or {}).get("topic") or ""))
+    followup = prev is not None and _is_followup(text)
+    in_leave = bool(prev and prev.group == "leave" and followup) or intent in LEAVE_INTENTS
+    query = parse_leave_query(text, assume_leave=in_leave)
+    if query:
+        reply, cites = format_leave_reply(query)
+        topic = _leave_topic(kb, difficult=query.difficult, babies=query.babies, miscarriage=query.miscarriage)
+        return Answer(kind="answer", text=reply, sources=_sources(kb, cites), topic=topic, entry_ids=[topic])
+    retriever = get_retriever()
+    search = {"intent": intent, "intent_confidence": confidence, "entities": entities, "top_k": 6}
+    if followup and prev:
+        hits = retriever.search(text, boosts=_followup_boosts(prev), **search)
+        if not hits or hits[0].score < ANSWER_THRESHOLD:
+            hits = retriever.search(f"{text} {prev.title}", boosts={prev.id: -0.1}, **search)
+        if hits and _confident(hits, domain=True):
+            return _reply(kb, hits[0].entry)
+    hits = retriever.search(text, **search)
+    return _decide(kb, text, hits, intent, confidence)

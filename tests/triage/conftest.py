@@ -1,0 +1,32 @@
+"""Shared fixtures for triage tests: the labelled complaints and the held-out split."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+HERE = Path(__file__).resolve().parent
+
+
+def load_complaints() -> list[dict[str, Any]]:
+    """All labelled complaints of tests/triage/complaints.yml."""
+    return yaml.safe_load((HERE / "complaints.yml").read_text(encoding="utf-8"))["complaints"]
+
+
+@pytest.fixture(scope="session")
+def complaints() -> list[dict[str, Any]]:
+    """Every labelled complaint."""
+    return load_complaints()
+
+
+@pytest.fixture(scope="session")
+def holdout(complaints: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every third complaint: never looked at while tuning the signal weights."""
+    return [c for i, c in enumerate(complaints) if i % 3 == 2]
+
+
+@pytest.fixture(scope="session")
+def tuning(complaints: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The complaints the signal weights were tuned on."""
+    return [c for i, c in enumerate(complaints) if i % 3 != 2]
