@@ -11,6 +11,7 @@ APY    := $(APP)/bin/python
 MODEL  := models/tuoyu.tar.gz
 TRAIN_INPUTS := config.yml $(shell find bot data/nlu -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null | sort)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
+export RASA_TELEMETRY_ENABLED ?= false
 export PYTHONPATH := $(CURDIR)
 
 .PHONY: help install run test train lint format eval shell bench admin validate clean chromium test-app test-engine db

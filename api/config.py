@@ -35,6 +35,14 @@ class Settings(BaseSettings):
     wechat_mode: str = "plain"
     wechat_reply_budget_s: float = 4.0
     log_level: str = "INFO"
+    # staff console (api/auth, api/staff)
+    cookie_secure: bool = False
+    login_max_failures: int = 5
+    login_lock_minutes: int = 15
+    login_ip_max_failures: int = 30
+    login_ip_window_minutes: int = 15
+    repeat_window_days: int = 30
+    sla_yellow_ratio: float = 0.25
 
 
 @lru_cache

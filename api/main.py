@@ -11,14 +11,20 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from api.auth.routes import admin_router as auth_admin_router
+from api.auth.routes import router as auth_router
+from api.auth.startup import bootstrap_admin
 from api.chat.engine import EngineClient
 from api.chat.routes import router as chat_router
 from api.complaints.routes import router as complaints_router
 from api.config import get_settings
+from api.console.routes import router as console_router
 from api.errors import install_error_handlers
 from api.health import router as health_router
 from api.kb.routes import internal_router as kb_internal_router
 from api.kb.routes import router as kb_router
+from api.staff.routes import router as staff_router
+from api.triage.routes import router as triage_router
 
 STATIC = Path(__file__).parent / "static"
 
@@ -29,6 +35,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app.state.engine = EngineClient(settings)
+    bootstrap_admin(settings)
     yield
     await app.state.engine.aclose()
 
@@ -38,7 +45,8 @@ def create_app() -> FastAPI:
     app = FastAPI(title="托育助手 API", version="0.1.0", lifespan=lifespan,
                   description="攀枝花市仁和区 3 岁以下婴幼儿照护政策助手：聊天、知识库、投诉、分派。")
     install_error_handlers(app)
-    for router in (health_router, chat_router, kb_router, kb_internal_router, complaints_router):
+    for router in (health_router, chat_router, kb_router, kb_internal_router, complaints_router,
+                   console_router, auth_router, auth_admin_router, staff_router, triage_router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
 

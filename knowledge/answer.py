@@ -9,13 +9,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache, partial
 from typing import Any
 
 from knowledge.leave import format_leave_reply, parse_leave_query
 from knowledge.loader import Knowledge, load_knowledge
 from knowledge.models import INTENTS, Answer, Button, Citation, Entry, ScoredEntry, Source
 from knowledge.retrieval import expand, get_retriever
-from knowledge.scope import handoff_text, in_domain, out_of_scope_category, out_of_scope_text, wants_human
+from knowledge.scope import (
+    handoff_text,
+    in_domain,
+    out_of_scope_category,
+    out_of_scope_text,
+    wants_human,
+)
 from knowledge.text import normalize
 
 ANSWER_THRESHOLD = 0.45
@@ -27,8 +34,30 @@ INTENT_TRUSTED = 0.7
 CLARIFY_MARGIN = 0.02
 CLARIFY_BELOW = 0.8
 FOLLOWUP_MAX_CHARS = 14
-LEAVE_INTENTS = frozenset({"ask_maternity_leave", "ask_paternity_leave", "ask_leave_calculation", "ask_leave_pay"})
-_FOLLOWUP = re.compile(r"^(那|那么|那如果|如果是|要是|还有|另外|换成|那要是)|呢[?？!！。~～]*$|^(要)?多少钱")
+LEAVE_INTENTS = frozenset(
+    {"ask_maternity_leave", "ask_paternity_leave", "ask_leave_calculation", "ask_leave_pay"}
+)
+DEPARTMENTS = (
+    "区卫生健康局",
+    "区发改局",
+    "市自然资源和规划局仁和区分局",
+    "区教育和体育局",
+    "市公安局仁和区分局",
+    "区民政局",
+    "区财政局",
+    "区人力资源社会保障局",
+    "区住建局",
+    "区市场监管局",
+    "区综合执法局",
+    "区总工会",
+    "区妇联",
+    "区税务局",
+    "仁和区消防救援大队",
+    "乡镇（街道）",
+)
+_FOLLOWUP = re.compile(
+    r"^(那|那么|那如果|如果是|要是|还有|另外|换成|那要是)|呢[?？!！。~～]*$|^(要)?多少钱"
+)
 
 
 def _sources(kb: Knowledge, citations: Iterable[Citation]) -> list[Source]:
@@ -49,6 +78,17 @@ def _reply(kb: Knowledge, entry: Entry) -> Answer:
     )
 
 
+@lru_cache(maxsize=1)
+def _titles() -> dict[str, str]:
+    """Normalised entry title → entry id, built once (clarify buttons send titles back)."""
+    return {_title_key(e.title): e.id for e in load_knowledge().entries}
+
+
+def _title_key(text: str) -> str:
+    """Title comparison form: normalised, without the trailing question mark."""
+    return normalize(text).rstrip("?？ ")
+
+
 def _explicit_entry(kb: Knowledge, text: str, entities: Iterable[Any]) -> Entry | None:
     """Entry chosen by a clarify button (its title) or an entry_id entity."""
     for ent in entities:
@@ -56,8 +96,8 @@ def _explicit_entry(kb: Knowledge, text: str, entities: Iterable[Any]) -> Entry 
             found = kb.entry(str(ent.get("value", "")))
             if found:
                 return found
-    norm = normalize(text).rstrip("?？ ")
-    return next((e for e in kb.entries if normalize(e.title).rstrip("?？ ") == norm), None)
+    entry_id = _titles().get(_title_key(text))
+    return kb.entry(entry_id) if entry_id else None
 
 
 def _leave_topic(kb: Knowledge, *, difficult: bool, babies: int | None, miscarriage: bool) -> str:
@@ -72,7 +112,7 @@ def _leave_topic(kb: Knowledge, *, difficult: bool, babies: int | None, miscarri
 def _is_followup(text: str) -> bool:
     """Short elliptical message that only makes sense with the previous topic."""
     norm = normalize(text)
-    return len(norm) <= FOLLOWUP_MAX_CHARS and bool(_FOLLOWUP.search(norm)) or len(norm) <= 5
+    return (len(norm) <= FOLLOWUP_MAX_CHARS and bool(_FOLLOWUP.search(norm))) or len(norm) <= 5
 
 
 def _clarify(kb: Knowledge, hits: list[ScoredEntry]) -> Answer:
@@ -87,13 +127,26 @@ def _clarify(kb: Knowledge, hits: list[ScoredEntry]) -> Answer:
     )
 
 
+def _lead_department(entry: Entry) -> str | None:
+    """First department an entry's answer names (two answers sending people to the same place agree)."""
+    found = [(entry.answer.find(d), d) for d in DEPARTMENTS if d in entry.answer]
+    return min(found)[1] if found else None
+
+
 def _close_candidates(hits: list[ScoredEntry]) -> list[ScoredEntry]:
-    """Top hit plus runners-up within the margin that belong to other topics (max 3)."""
+    """Top hit plus runners-up within the margin from other topics and departments (max 3)."""
     top = hits[0]
     picked = [top]
     for hit in hits[1:]:
         groups = {p.entry.group for p in picked}
-        if top.score - hit.score <= CLARIFY_MARGIN and hit.entry.group not in groups:
+        same_place = _lead_department(hit.entry) is not None and _lead_department(
+            hit.entry
+        ) == _lead_department(top.entry)
+        if (
+            top.score - hit.score <= CLARIFY_MARGIN
+            and hit.entry.group not in groups
+            and not same_place
+        ):
             picked.append(hit)
         if len(picked) == 3:
             break
@@ -113,13 +166,18 @@ def _confident(hits: list[ScoredEntry], *, domain: bool) -> bool:
     return top >= ANSWER_THRESHOLD or (top >= CLEAR_WIN_THRESHOLD and top - second >= CLEAR_WIN_GAP)
 
 
-def _decide(kb: Knowledge, text: str, hits: list[ScoredEntry], intent: str | None, confidence: float) -> Answer:
+def _decide(
+    kb: Knowledge, text: str, hits: list[ScoredEntry], intent: str | None, confidence: float
+) -> Answer:
     """Answer, clarify, or fall back (handoff/out_of_scope) from ranked hits."""
     domain = in_domain(expand(text))
     if hits and _confident(hits, domain=domain):
         close = _close_candidates(hits) if hits[0].score < CLARIFY_BELOW else hits[:1]
-        decisive = intent and confidence >= INTENT_TRUSTED and hits[0].intent_match and not any(
-            h.intent_match for h in close[1:]
+        decisive = (
+            intent
+            and confidence >= INTENT_TRUSTED
+            and hits[0].intent_match
+            and not any(h.intent_match for h in close[1:])
         )
         if len(close) > 1 and not decisive:
             return _clarify(kb, close)
@@ -150,17 +208,33 @@ def answer(
     confidence: float = 0.0,
     entities: Iterable[Mapping[str, Any] | str] = (),
     context: Mapping[str, Any] | None = None,
+    ranking: Iterable[tuple[str, float]] = (),
     hotline: str | None = None,
 ) -> Answer:
-    """Reply to one message; `{hotline}` stays in the text unless hotline is given."""
-    result = _answer(text=text, intent=intent, confidence=confidence, entities=list(entities), context=context)
+    """Reply to one message; `{hotline}` stays in the text unless hotline is given.
+
+    ranking: the NLU intent ranking; when the top intent is not a policy intent (e.g. nlu_fallback),
+    the best-ranked policy intent is used instead, with its own confidence.
+    """
+    if intent not in INTENTS:
+        ranked = [(name, conf) for name, conf in ranking if name in INTENTS]
+        if ranked:
+            intent, confidence = max(ranked, key=lambda item: item[1])
+    result = _answer(
+        text=text, intent=intent, confidence=confidence, entities=list(entities), context=context
+    )
     if hotline is not None:
         result = result.model_copy(update={"text": result.text.replace("{hotline}", hotline)})
     return result
 
 
 def _answer(
-    *, text: str, intent: str | None, confidence: float, entities: list[Any], context: Mapping[str, Any] | None
+    *,
+    text: str,
+    intent: str | None,
+    confidence: float,
+    entities: list[Any],
+    context: Mapping[str, Any] | None,
 ) -> Answer:
     """answer() without the hotline substitution."""
     kb = load_knowledge()
@@ -178,15 +252,21 @@ def _answer(
     query = parse_leave_query(text, assume_leave=in_leave)
     if query:
         reply, cites = format_leave_reply(query)
-        topic = _leave_topic(kb, difficult=query.difficult, babies=query.babies, miscarriage=query.miscarriage)
-        return Answer(kind="answer", text=reply, sources=_sources(kb, cites), topic=topic, entry_ids=[topic])
+        topic = _leave_topic(
+            kb, difficult=query.difficult, babies=query.babies, miscarriage=query.miscarriage
+        )
+        return Answer(
+            kind="answer", text=reply, sources=_sources(kb, cites), topic=topic, entry_ids=[topic]
+        )
     retriever = get_retriever()
-    search = {"intent": intent, "intent_confidence": confidence, "entities": entities, "top_k": 6}
+    search = partial(
+        retriever.search, intent=intent, intent_confidence=confidence, entities=entities, top_k=6
+    )
     if followup and prev:
-        hits = retriever.search(text, boosts=_followup_boosts(prev), **search)
+        hits = search(text, boosts=_followup_boosts(prev))
         if not hits or hits[0].score < ANSWER_THRESHOLD:
-            hits = retriever.search(f"{text} {prev.title}", boosts={prev.id: -0.1}, **search)
+            hits = search(f"{text} {prev.title}", boosts={prev.id: -0.1})
         if hits and _confident(hits, domain=True):
             return _reply(kb, hits[0].entry)
-    hits = retriever.search(text, **search)
+    hits = search(text)
     return _decide(kb, text, hits, intent, confidence)

@@ -36,8 +36,13 @@ def search(
     for column in ("score", "lexical", "intent", "id", "title"):
         table.add_column(column)
     for hit in hits:
-        table.add_row(f"{hit.score:.3f}", f"{hit.lexical:.3f}", "✓" if hit.intent_match else "",
-                      hit.entry.id, hit.entry.title)
+        table.add_row(
+            f"{hit.score:.3f}",
+            f"{hit.lexical:.3f}",
+            "✓" if hit.intent_match else "",
+            hit.entry.id,
+            hit.entry.title,
+        )
     console.print(table)
 
 
@@ -49,8 +54,13 @@ def ask(
     topic: str = typer.Option(None, help="previous answer's entry id"),
 ) -> None:
     """Full answer() for TEXT, printed as JSON."""
-    result = answer(text=text, intent=intent, confidence=confidence,
-                    context={"topic": topic} if topic else None, hotline="12345")
+    result = answer(
+        text=text,
+        intent=intent,
+        confidence=confidence,
+        context={"topic": topic} if topic else None,
+        hotline="12345",
+    )
     console.print_json(json.dumps(result.model_dump(), ensure_ascii=False))
 
 

@@ -15,23 +15,62 @@ from pydantic import BaseModel
 
 Prefer = Literal["past", "future", "nearest"]
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-              "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_NUM = re.compile(r"[零〇一二两三四五六七八九十]{1,3}")
 _YEAR_WORDS = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
-_DAY_WORDS = {"大前天": -3, "前天": -2, "昨天": -1, "昨日": -1, "今天": 0, "今日": 0, "明天": 1,
-              "明日": 1, "后天": 2, "大后天": 3}
-_MONTH_WORDS = {"上上个月": -2, "上个月": -1, "上月": -1, "这个月": 0, "本月": 0, "这月": 0,
-                "下个月": 1, "下月": 1, "下下个月": 2}
+_DAY_WORDS = {
+    "大前天": -3,
+    "前天": -2,
+    "昨天": -1,
+    "昨日": -1,
+    "今天": 0,
+    "今日": 0,
+    "明天": 1,
+    "明日": 1,
+    "后天": 2,
+    "大后天": 3,
+}
+_MONTH_WORDS = {
+    "上上个月": -2,
+    "上个月": -1,
+    "上月": -1,
+    "这个月": 0,
+    "本月": 0,
+    "这月": 0,
+    "下个月": 1,
+    "下月": 1,
+    "下下个月": 2,
+}
 _PART_OF_MONTH = {"初": 1, "头": 1, "上旬": 5, "中": 15, "中旬": 15, "下旬": 25, "底": -1, "末": -1}
 
 _YEAR_PREFIX = r"(?:(?P<year>\d{4})\s*年|(?P<yword>前年|去年|今年|明年|后年))?\s*"
-_FULL = re.compile(r"(?<!\d)(?P<year>\d{4})\s*[-/.]\s*(?P<month>\d{1,2})\s*[-/.]\s*(?P<day>\d{1,2})(?!\d)")
-_MONTH_DAY = re.compile(_YEAR_PREFIX + r"(?P<month>\d{1,2})\s*月\s*(?:份\s*)?(?P<day>\d{1,2})\s*(?:日|号|號)?")
+_FULL = re.compile(
+    r"(?<!\d)(?P<year>\d{4})\s*[-/.]\s*(?P<month>\d{1,2})\s*[-/.]\s*(?P<day>\d{1,2})(?!\d)"
+)
+_MONTH_DAY = re.compile(
+    _YEAR_PREFIX + r"(?P<month>\d{1,2})\s*月\s*(?:份\s*)?(?P<day>\d{1,2})\s*(?:日|号|號)?"
+)
 _SLASH = re.compile(r"(?<![\d.])(?P<month>\d{1,2})\s*[/.]\s*(?P<day>\d{1,2})(?![\d.%])")
-_MONTH_PART = re.compile(_YEAR_PREFIX + r"(?P<month>\d{1,2})\s*月\s*(?:份)?\s*(?P<part>初|头|上旬|中旬|下旬|中|底|末)")
-_REL_MONTH = re.compile(r"(?P<rel>上上个月|上个月|上月|这个月|本月|这月|下下个月|下个月|下月)\s*"
-                        r"(?:(?P<day>\d{1,2})\s*(?:日|号|號)?|(?P<part>初|头|上旬|中旬|下旬|中|底|末))?")
+_MONTH_PART = re.compile(
+    _YEAR_PREFIX + r"(?P<month>\d{1,2})\s*月\s*(?:份)?\s*(?P<part>初|头|上旬|中旬|下旬|中|底|末)"
+)
+_REL_MONTH = re.compile(
+    r"(?P<rel>上上个月|上个月|上月|这个月|本月|这月|下下个月|下个月|下月)\s*"
+    r"(?:(?P<day>\d{1,2})\s*(?:日|号|號)?|(?P<part>初|头|上旬|中旬|下旬|中|底|末))?"
+)
 _DAYS_AGO = re.compile(r"(?P<n>\d{1,3})\s*(?:天|日)\s*(?P<dir>前|以前|之前|后|以后|之后)")
 _DAY_WORD = re.compile("|".join(sorted(_DAY_WORDS, key=len, reverse=True)))
 
@@ -113,8 +152,9 @@ def _explicit_year(match: re.Match[str], today: dt.date) -> int | None:
     return None
 
 
-def _check(year: int | None, month: int, day: int, today: dt.date, prefer: Prefer,
-           matched: str) -> DateParse:
+def _check(
+    year: int | None, month: int, day: int, today: dt.date, prefer: Prefer, matched: str
+) -> DateParse:
     """Validate month/day and resolve the year."""
     if not 1 <= month <= 12 or not 1 <= day <= 31:
         return DateParse(error=_impossible(month, day), matched=matched)
@@ -133,20 +173,34 @@ def parse_date(text: str, *, today: dt.date, prefer: Prefer = "nearest") -> Date
     text = _prepare(text)
     found = _FULL.search(text)
     if found:
-        return _check(int(found.group("year")), int(found.group("month")), int(found.group("day")),
-                      today, prefer, found.group(0))
+        return _check(
+            int(found.group("year")),
+            int(found.group("month")),
+            int(found.group("day")),
+            today,
+            prefer,
+            found.group(0),
+        )
     found = _MONTH_DAY.search(text)
     if found:
-        return _check(_explicit_year(found, today), int(found.group("month")), int(found.group("day")),
-                      today, prefer, found.group(0).strip())
+        return _check(
+            _explicit_year(found, today),
+            int(found.group("month")),
+            int(found.group("day")),
+            today,
+            prefer,
+            found.group(0).strip(),
+        )
     found = _MONTH_PART.search(text)
     if found:
         month = int(found.group("month"))
         if not 1 <= month <= 12:
             return DateParse(error=_impossible(month, None), matched=found.group(0))
         year = _explicit_year(found, today) or _pick_year(month, 1, today, prefer) or today.year
-        return DateParse(value=dt.date(year, month, _day_of_part(year, month, found.group("part"))),
-                         matched=found.group(0).strip())
+        return DateParse(
+            value=dt.date(year, month, _day_of_part(year, month, found.group("part"))),
+            matched=found.group(0).strip(),
+        )
     found = _REL_MONTH.search(text)
     if found:
         year, month = _month_shift(today, _MONTH_WORDS[found.group("rel")])
@@ -159,11 +213,17 @@ def parse_date(text: str, *, today: dt.date, prefer: Prefer = "nearest") -> Date
     found = _DAYS_AGO.search(text)
     if found:
         sign = -1 if "前" in found.group("dir") else 1
-        return DateParse(value=today + dt.timedelta(days=sign * int(found.group("n"))), matched=found.group(0))
+        return DateParse(
+            value=today + dt.timedelta(days=sign * int(found.group("n"))), matched=found.group(0)
+        )
     found = _DAY_WORD.search(text)
     if found:
-        return DateParse(value=today + dt.timedelta(days=_DAY_WORDS[found.group(0)]), matched=found.group(0))
+        return DateParse(
+            value=today + dt.timedelta(days=_DAY_WORDS[found.group(0)]), matched=found.group(0)
+        )
     found = _SLASH.search(text)
     if found:
-        return _check(None, int(found.group("month")), int(found.group("day")), today, prefer, found.group(0))
+        return _check(
+            None, int(found.group("month")), int(found.group("day")), today, prefer, found.group(0)
+        )
     return DateParse()

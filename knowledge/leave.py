@@ -13,11 +13,20 @@ from pydantic import BaseModel
 from knowledge.leave_parse import LeaveQuery, parse_leave_query
 from knowledge.models import Citation
 
-__all__ = ["LeaveQuery", "LeaveResult", "LeaveRules", "compute_leave", "format_leave_reply",
-           "leave_rules", "parse_leave_query"]
+__all__ = [
+    "LeaveQuery",
+    "LeaveResult",
+    "LeaveRules",
+    "compute_leave",
+    "format_leave_reply",
+    "leave_rules",
+    "parse_leave_query",
+]
 
 RULES_FILE = Path(__file__).resolve().parent / "data" / "leave_rules.yml"
-REVISION_NOTE = "国家和四川省的规定会不时修订，最新天数请向用人单位人事部门或区人力资源社会保障局核实。"
+REVISION_NOTE = (
+    "国家和四川省的规定会不时修订，最新天数请向用人单位人事部门或区人力资源社会保障局核实。"
+)
 
 
 class Rule(BaseModel):
@@ -158,12 +167,17 @@ def _miscarriage_reply(query: LeaveQuery, rules: LeaveRules) -> tuple[str, list[
     else:
         stated = f"怀孕 {months:g} 个月"
     text = f"按{stated}计算，流产可以享受 {result.mother_days} 天产假。{result.basis}"
-    if query.pregnancy_weeks is not None and abs(months - rules.miscarriage_threshold_months) <= 0.5:
+    if (
+        query.pregnancy_weeks is not None
+        and abs(months - rules.miscarriage_threshold_months) <= 0.5
+    ):
         text += "孕周折算成月份时按每月 30 天估算，是否满 4 个月以单位或区人力资源社会保障局的认定为准。"
     return text, result.citations
 
 
-def format_leave_reply(query: LeaveQuery, *, rules: LeaveRules | None = None) -> tuple[str, list[Citation]]:
+def format_leave_reply(
+    query: LeaveQuery, *, rules: LeaveRules | None = None
+) -> tuple[str, list[Citation]]:
     """Plain-Chinese reply for a parsed leave question, and the clauses it relies on."""
     rules = rules or leave_rules()
     if query.miscarriage:

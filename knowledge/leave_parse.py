@@ -9,11 +9,26 @@ from pydantic import BaseModel
 
 from knowledge.text import normalize
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5,
-           "六": 6, "七": 7, "八": 8, "九": 9}
+_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "俩": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _NUM = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十]+)"
 
-_MISCARRIAGE = re.compile(r"流产|小产|胎停|没保住|引产|自然流|人流|(?:孩子|宝宝|胎儿|娃)(?:没了|掉了)")
+_MISCARRIAGE = re.compile(
+    r"流产|小产|胎停|没保住|引产|自然流|人流|(?:孩子|宝宝|胎儿|娃)(?:没了|掉了)"
+)
 _DIFFICULT = re.compile(r"难产")
 _CAESAREAN = re.compile(r"剖腹|剖宫|破腹|剖了|开刀")
 _VAGINAL = re.compile(r"顺产|顺的")
@@ -33,7 +48,9 @@ _ANY_MULTIPLE = re.compile(r"多胞胎")
 _WEEKS = re.compile(r"(?:孕)?" + _NUM + r"\s*(?:个)?(?:多)?\s*(?:周|星期|礼拜)")
 _MONTHS = re.compile(r"(满)?\s*" + _NUM + r"\s*个?\s*(半|多)?\s*月(半)?")
 _FULL_DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*[日号]?")
-_MONTH_DAY = re.compile(r"(\d{1,2}|[一二三四五六七八九十]+)\s*月\s*(\d{1,2}|[一二三四五六七八九十]+)\s*[日号]")
+_MONTH_DAY = re.compile(
+    r"(\d{1,2}|[一二三四五六七八九十]+)\s*月\s*(\d{1,2}|[一二三四五六七八九十]+)\s*[日号]"
+)
 
 
 class LeaveQuery(BaseModel):
@@ -82,9 +99,7 @@ def _months(text: str) -> float | None:
         value = cn_number(month.group(2))
         if value is None:
             return None
-        if month.group(3) == "半" or month.group(4) == "半":
-            value += 0.5
-        elif month.group(3) == "多":
+        if month.group(3) == "半" or month.group(4) == "半" or month.group(3) == "多":
             value += 0.5
         return value
     return None

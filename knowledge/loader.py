@@ -69,11 +69,24 @@ def source_texts(documents: dict[str, Document], data_dir: Path = DATA_DIR) -> d
     }
 
 
-def _check_citation(cite: Citation, where: str, docs: dict[str, Document], texts: dict[str, str]) -> None:
+def quote_in_source(quote: str, source: str) -> bool:
+    """Quote found verbatim (whitespace ignored); "……" may join segments that appear in order."""
+    position = 0
+    for segment in compact(quote).split("……"):
+        found = source.find(segment, position)
+        if not segment or found < 0:
+            return False
+        position = found + len(segment)
+    return True
+
+
+def _check_citation(
+    cite: Citation, where: str, docs: dict[str, Document], texts: dict[str, str]
+) -> None:
     """A citation must name a known document and quote it verbatim (ignoring whitespace)."""
     if cite.doc not in docs:
         raise KnowledgeDataError(f"{where}: unknown doc id {cite.doc!r}")
-    if compact(cite.quote) not in texts[cite.doc]:
+    if not quote_in_source(cite.quote, texts[cite.doc]):
         raise KnowledgeDataError(f"{where}: quote not found in {cite.doc}: {cite.quote[:40]}…")
 
 

@@ -185,15 +185,30 @@ def build_checklist(answers: OperatorAnswers, *, book: OpeningBook | None = None
     for spec in book.steps:
         if not _applies(spec.when, answers):
             continue
-        steps.append(ChecklistStep(
-            number=len(steps) + 1, id=spec.id, title=spec.title, department=spec.department,
-            action=spec.action, requires=spec.requires,
-            citations=[Citation(doc=book.doc, section=c.section, quote=c.quote) for c in spec.citations],
-        ))
+        steps.append(
+            ChecklistStep(
+                number=len(steps) + 1,
+                id=spec.id,
+                title=spec.title,
+                department=spec.department,
+                action=spec.action,
+                requires=spec.requires,
+                citations=[
+                    Citation(doc=book.doc, section=c.section, quote=c.quote) for c in spec.citations
+                ],
+            )
+        )
     notes = [n for n in book.notes if _applies(n.when, answers)]
     return Checklist(
-        answers=answers, summary=_summary(answers, book), steps=steps, notes=[n.text for n in notes],
-        note_citations=[Citation(doc=book.doc, section=c.section, quote=c.quote) for n in notes for c in n.citations],
+        answers=answers,
+        summary=_summary(answers, book),
+        steps=steps,
+        notes=[n.text for n in notes],
+        note_citations=[
+            Citation(doc=book.doc, section=c.section, quote=c.quote)
+            for n in notes
+            for c in n.citations
+        ],
     )
 
 
@@ -207,11 +222,13 @@ def _matches(text: str, question: Question) -> list[str]:
     for keyword in sorted(by_keyword, key=len, reverse=True):
         for match in re.finditer(re.escape(keyword), text):
             found.extend((match.start(), value) for value in by_keyword[keyword])
-            text = text[:match.start()] + " " * len(keyword) + text[match.end():]
+            text = text[: match.start()] + " " * len(keyword) + text[match.end() :]
     return list(dict.fromkeys(value for _, value in sorted(found, key=lambda pair: pair[0])))
 
 
-def parse_answers(text: str, *, only: str | None = None, book: OpeningBook | None = None) -> dict[str, Answer]:
+def parse_answers(
+    text: str, *, only: str | None = None, book: OpeningBook | None = None
+) -> dict[str, Answer]:
     """Answers recognised in free text (or an option value sent by a button); ambiguous single choices are left out."""
     book = book or opening_book()
     norm = normalize(text).replace("－", "-").replace("—", "-").replace("~", "-").replace("～", "-")
@@ -219,7 +236,9 @@ def parse_answers(text: str, *, only: str | None = None, book: OpeningBook | Non
     for question in book.questions:
         if only and question.id != only:
             continue
-        values = [o.value for o in question.options if o.value == norm.strip()] or _matches(norm, question)
+        values = [o.value for o in question.options if o.value == norm.strip()] or _matches(
+            norm, question
+        )
         if not values:
             continue
         if question.multi:
@@ -229,7 +248,9 @@ def parse_answers(text: str, *, only: str | None = None, book: OpeningBook | Non
     return found
 
 
-def missing_questions(answers: dict[str, Answer], *, book: OpeningBook | None = None) -> list[Question]:
+def missing_questions(
+    answers: dict[str, Answer], *, book: OpeningBook | None = None
+) -> list[Question]:
     """Questions not answered yet, in asking order."""
     book = book or opening_book()
     return [q for q in book.questions if not answers.get(q.id)]

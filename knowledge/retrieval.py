@@ -18,12 +18,14 @@ from knowledge.text import bigrams, normalize, tokenize, words
 SYNONYMS = Path(__file__).resolve().parent / "data" / "synonyms.yml"
 
 W_RANK = 0.4
-W_INTENT = 0.12
-W_ENTITY = 0.08
+W_INTENT = 0.3
+W_ENTITY = 0.25
 UNKNOWN_WORD_SHARE = 0.45
 GENERIC_CAP = 0.5
 UNKNOWN_CHAR_SHARE = 0.3
-UNKNOWN_BIGRAM_SHARE = 0.3
+UNKNOWN_BIGRAM_SHARE = 0.15
+SINGLE_CHAR_CAP = 1.5
+CROSS_BIGRAM_SHARE = 0.15
 BODY_ONLY_SHARE = 0.6
 
 
@@ -37,7 +39,11 @@ def _synonym_file() -> dict[str, list[str]]:
 def synonyms() -> dict[str, tuple[str, ...]]:
     """canonical term → colloquial aliases, normalised (keys starting with _ are settings)."""
     raw = _synonym_file()
-    return {normalize(k): tuple(normalize(a) for a in v) for k, v in raw.items() if not k.startswith("_")}
+    return {
+        normalize(k): tuple(normalize(a) for a in v)
+        for k, v in raw.items()
+        if not k.startswith("_")
+    }
 
 
 @lru_cache(maxsize=1)
@@ -121,11 +127,16 @@ class Retriever:
     def _weights(self, text: str) -> dict[str, float]:
         """IDF weight of each distinct query token; unknown bigrams count less than unknown words."""
         weights: dict[str, float] = {}
-        for token in words(text):
+        query_words = words(text)
+        for token in query_words:
             share = UNKNOWN_CHAR_SHARE if len(token) == 1 else UNKNOWN_WORD_SHARE
-            weights[token] = self._idf.get(token, self._max_idf * share)
+            weight = self._idf.get(token, self._max_idf * share)
+            weights[token] = min(weight, SINGLE_CHAR_CAP) if len(token) == 1 else weight
         for token in bigrams(text):
-            weights.setdefault(token, self._idf.get(token, self._max_idf * UNKNOWN_BIGRAM_SHARE))
+            weight = self._idf.get(token, self._max_idf * UNKNOWN_BIGRAM_SHARE)
+            if not any(token in word for word in query_words):
+                weight *= CROSS_BIGRAM_SHARE  # spans two words: mostly noise, some typo rescue
+            weights.setdefault(token, weight)
         generic = generic_terms() | _generic_bigrams()
         for token in weights:
             if token in generic:
@@ -167,26 +178,34 @@ class Retriever:
         top_raw = max(raw) if len(raw) and max(raw) > 0 else 1.0
         values = _entity_values(entities)
         conf = max(0.0, min(1.0, intent_confidence))
-        scored = []
+        scored: list[tuple[float, float, ScoredEntry]] = []
         for i, entry in enumerate(self.entries):
             coverage = self._coverage(i, weights, total)
             lexical = coverage * (1 - W_RANK + W_RANK * max(0.0, raw[i]) / top_raw)
             intent_hit = bool(intent) and intent in entry.intents
-            intent_part = (1.0 if intent_hit and entry.intents[0] == intent else 0.7) if intent_hit else 0.0
+            intent_part = (
+                (1.0 if intent_hit and entry.intents[0] == intent else 0.7) if intent_hit else 0.0
+            )
             entity = self._entity_strength(i, values) if values else 0.0
             score = lexical + W_INTENT * intent_part * conf + W_ENTITY * entity
-            score += (boosts or {}).get(entry.id, 0.0) + (boosts or {}).get(f"group:{entry.group}", 0.0)
+            score += (boosts or {}).get(entry.id, 0.0) + (boosts or {}).get(
+                f"group:{entry.group}", 0.0
+            )
             scored.append(
-                ScoredEntry(
-                    entry=entry,
-                    score=round(max(0.0, min(1.0, score)), 4),
-                    lexical=round(lexical, 4),
-                    intent_match=intent_hit,
-                    entity_match=entity > 0,
+                (
+                    score,
+                    lexical,
+                    ScoredEntry(
+                        entry=entry,
+                        score=round(max(0.0, min(1.0, score)), 4),
+                        lexical=round(lexical, 4),
+                        intent_match=intent_hit,
+                        entity_match=entity > 0,
+                    ),
                 )
             )
-        scored.sort(key=lambda s: (-s.score, -s.lexical))
-        return scored[:top_k]
+        scored.sort(key=lambda item: (-item[0], -item[1]))
+        return [hit for _, _, hit in scored[:top_k]]
 
 
 @lru_cache(maxsize=1)

@@ -23,12 +23,20 @@ class Category(BaseModel):
     patterns: list[str]
 
 
+class Handoff(BaseModel):
+    """When to pass the user to a person, and what to say."""
+
+    patterns: list[str]
+    text: str
+    no_match: str
+
+
 class Scope(BaseModel):
     """The parsed scope file."""
 
     covered: str
     categories: list[Category]
-    handoff: dict[str, object]
+    handoff: Handoff
     domain: dict[str, list[str]]
 
 
@@ -66,13 +74,13 @@ def out_of_scope_text(category: Category | None) -> str:
 
 def wants_human(text: str) -> bool:
     """The user asks for a person rather than an answer."""
-    return _any(list(scope().handoff["patterns"]), normalize(text))  # type: ignore[arg-type]
+    return _any(scope().handoff.patterns, normalize(text))
 
 
 def handoff_text(*, no_match: bool) -> str:
     """Reply that passes the user to the hotline."""
-    key = "no_match" if no_match else "text"
-    return str(scope().handoff[key])
+    handoff = scope().handoff
+    return handoff.no_match if no_match else handoff.text
 
 
 def in_domain(text: str) -> bool:

@@ -41,6 +41,7 @@ def stopwords() -> frozenset[str]:
     return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
 
 
+@lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
     """Simplified Chinese, NFKC width folding, lower case and single spaces."""
     text = unicodedata.normalize("NFKC", text or "")
@@ -58,11 +59,17 @@ def compact(text: str) -> str:
     return "".join(text.split())
 
 
+@lru_cache(maxsize=4096)
+def _segment(norm: str) -> tuple[str, ...]:
+    """jieba segmentation of already normalised text (cached: queries are segmented several times)."""
+    return tuple(_tokenizer().lcut(norm))
+
+
 def words(text: str) -> list[str]:
     """jieba words of normalised text, without stopwords and punctuation."""
     stop = stopwords()
     out = []
-    for word in _tokenizer().lcut(normalize(text)):
+    for word in _segment(normalize(text)):
         word = word.strip()
         if word and word not in stop and _TOKEN_OK.search(word):
             out.append(word)
@@ -74,7 +81,7 @@ def _content_runs(norm: str) -> list[str]:
     stop = stopwords()
     runs: list[str] = []
     current = ""
-    for token in _tokenizer().lcut(norm):
+    for token in _segment(norm):
         if token in stop or not _CJK_RUN.fullmatch(token):
             if current:
                 runs.append(current)

@@ -12,6 +12,7 @@ import yaml
 
 from api.guides.schemas import LeaveParsed, LeaveParseRequest, LeaveReply, LeaveRequest
 from api.guides.sources import to_sources
+from api.guides.stepaside import step_aside
 from knowledge.dates import Prefer, parse_date
 from knowledge.leave import REVISION_NOTE, compute_leave, parse_leave_query
 from knowledge.text import normalize
@@ -20,7 +21,12 @@ DATA_FILE = Path(__file__).resolve().parent / "data" / "leave_form.yml"
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,2}(?:\.\d)?)\s*(?:个|个月|月)?\s*$")
 _SPANS = re.compile(r"[\d一二两三四五六七八九十]+\s*个\s*(?:多|半)?\s*(?:月|星期|礼拜|小时)")
-_PREFER: dict[str | None, Prefer] = {"birth": "past", "miscarriage": "past", "due": "future", None: "nearest"}
+_PREFER: dict[str | None, Prefer] = {
+    "birth": "past",
+    "miscarriage": "past",
+    "due": "future",
+    None: "nearest",
+}
 
 
 @lru_cache(maxsize=1)
@@ -36,7 +42,11 @@ def local_today() -> dt.date:
 
 def _first(text: str, table: dict) -> str | None:
     """The key whose longest keyword occurs in text (longest keyword wins)."""
-    pairs = sorted(((w, key) for key, words in table.items() for w in words), key=lambda p: len(p[0]), reverse=True)
+    pairs = sorted(
+        ((w, key) for key, words in table.items() for w in words),
+        key=lambda p: len(p[0]),
+        reverse=True,
+    )
     return next((str(key) for word, key in pairs if word in text), None)
 
 
@@ -59,9 +69,13 @@ def parse_answers(request: LeaveParseRequest) -> LeaveParsed:
         if bare:
             months = float(bare.group(1))
         else:
-            months = (parse_leave_query(f"流产 {text}", assume_leave=True) or query).miscarriage_months  # type: ignore[union-attr]
-    dated = parse_date(_date_text(text), today=request.today or local_today(),
-                       prefer=_PREFER[request.event or event])
+            stated = parse_leave_query(f"流产 {text}", assume_leave=True)
+            months = stated.miscarriage_months if stated else None
+    dated = parse_date(
+        _date_text(text),
+        today=request.today or local_today(),
+        prefer=_PREFER[request.event or event],
+    )
     delivery = _first(text, words["delivery"])
     if text in ("normal", "difficult"):
         delivery = text
@@ -72,8 +86,22 @@ def parse_answers(request: LeaveParseRequest) -> LeaveParsed:
     if babies is None and request.slot == "leave_babies":
         bare = _BARE_NUMBER.match(text)
         babies = int(float(bare.group(1))) if bare and 1 <= float(bare.group(1)) <= 9 else None
-    return LeaveParsed(event=event, date=dated.value, date_error=dated.error, delivery=delivery,  # type: ignore[arg-type]
-                       babies=babies, months=months)
+    recognised = any(
+        v is not None for v in (event, dated.value, dated.error, delivery, babies, months)
+    )
+    return LeaveParsed.model_validate(
+        {
+            "event": event,
+            "date": dated.value,
+            "date_error": dated.error,
+            "delivery": delivery,
+            "babies": babies,
+            "months": months,
+            "step_aside": step_aside(
+                intent=request.intent, text=request.text, recognised=recognised
+            ),
+        }
+    )
 
 
 def _cn_date(day: dt.date) -> str:
@@ -85,23 +113,37 @@ def calculate(request: LeaveRequest) -> LeaveReply:
     """Days, last days and the rules applied, as one reply with the cited clauses."""
     if request.event == "miscarriage":
         return _miscarriage(request)
-    result = compute_leave(birth_date=request.date, difficult=request.delivery == "difficult", babies=request.babies)
+    result = compute_leave(
+        birth_date=request.date, difficult=request.delivery == "difficult", babies=request.babies
+    )
     parts = "＋".join(f"{label} {days} 天" for label, days in result.breakdown)
-    lines = [f"女方生育假共 {result.mother_days} 天（{parts}）；男方护理假 {result.father_days} 天。"]
+    lines = [
+        f"女方生育假共 {result.mother_days} 天（{parts}）；男方护理假 {result.father_days} 天。"
+    ]
     if request.date and result.last_day and result.father_last_day:
         if request.event == "due":
-            lines.append(f"按预产期 {_cn_date(request.date)} 估算，如从这天起连续计算，女方最后一天约是 "
-                         f"{_cn_date(result.last_day)}，男方约是 {_cn_date(result.father_last_day)}；"
-                         "98 天产假中产前可以休假 15 天，实际以生产日期和单位安排为准。")
+            lines.append(
+                f"按预产期 {_cn_date(request.date)} 估算，如从这天起连续计算，女方最后一天约是 "
+                f"{_cn_date(result.last_day)}，男方约是 {_cn_date(result.father_last_day)}；"
+                "98 天产假中产前可以休假 15 天，实际以生产日期和单位安排为准。"
+            )
         else:
-            lines.append(f"如从生产当天 {_cn_date(request.date)} 起连续计算，女方最后一天是 "
-                         f"{_cn_date(result.last_day)}，男方最后一天是 {_cn_date(result.father_last_day)}。")
+            lines.append(
+                f"如从生产当天 {_cn_date(request.date)} 起连续计算，女方最后一天是 "
+                f"{_cn_date(result.last_day)}，男方最后一天是 {_cn_date(result.father_last_day)}。"
+            )
     lines.append("生育假、护理假视为出勤，工资福利待遇不变。")
     lines.append(f"适用规则：{result.basis}")
     lines.append(REVISION_NOTE)
-    return LeaveReply(text="\n".join(lines), sources=to_sources(result.citations), mother_days=result.mother_days,
-                      father_days=result.father_days, last_day=result.last_day,
-                      father_last_day=result.father_last_day, rules_applied=result.rules_applied)
+    return LeaveReply(
+        text="\n".join(lines),
+        sources=to_sources(result.citations),
+        mother_days=result.mother_days,
+        father_days=result.father_days,
+        last_day=result.last_day,
+        father_last_day=result.father_last_day,
+        rules_applied=result.rules_applied,
+    )
 
 
 def _miscarriage(request: LeaveRequest) -> LeaveReply:
@@ -110,9 +152,17 @@ def _miscarriage(request: LeaveRequest) -> LeaveReply:
     result = compute_leave(birth_date=request.date, miscarriage_months=months)
     lines = [f"怀孕 {months:g} 个月流产，可以享受 {result.mother_days} 天产假。"]
     if request.date and result.last_day:
-        lines.append(f"如从 {_cn_date(request.date)} 当天起连续计算，最后一天是 {_cn_date(result.last_day)}。")
+        lines.append(
+            f"如从 {_cn_date(request.date)} 当天起连续计算，最后一天是 {_cn_date(result.last_day)}。"
+        )
     lines.append("现有来源没有写流产适用四川延长的 60 天生育假或男方护理假。")
     lines.append(f"适用规则：{result.basis}")
     lines.append(REVISION_NOTE)
-    return LeaveReply(text="\n".join(lines), sources=to_sources(result.citations), mother_days=result.mother_days,
-                      father_days=None, last_day=result.last_day, rules_applied=result.rules_applied)
+    return LeaveReply(
+        text="\n".join(lines),
+        sources=to_sources(result.citations),
+        mother_days=result.mother_days,
+        father_days=None,
+        last_day=result.last_day,
+        rules_applied=result.rules_applied,
+    )

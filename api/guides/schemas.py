@@ -19,12 +19,14 @@ class OperatorParseRequest(BaseModel):
 
     text: str = Field(max_length=1000)
     only: str | None = None
+    intent: str | None = None
 
 
 class OperatorParsed(BaseModel):
     """Answers recognised in the text, keyed by question id (services/ages are lists)."""
 
     answers: dict[str, str | list[str]]
+    step_aside: bool = False
 
 
 class OperatorAnswersIn(BaseModel):
@@ -61,6 +63,7 @@ class LeaveParseRequest(BaseModel):
     text: str = Field(max_length=1000)
     slot: str | None = None
     event: LeaveEvent | None = None
+    intent: str | None = None
     today: dt.date | None = None
 
 
@@ -73,6 +76,7 @@ class LeaveParsed(BaseModel):
     delivery: Delivery | None = None
     babies: int | None = None
     months: float | None = None
+    step_aside: bool = False
 
 
 class LeaveRequest(BaseModel):

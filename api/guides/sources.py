@@ -19,5 +19,7 @@ def _labels() -> dict[str, str]:
 def to_sources(citations: Iterable[Citation]) -> list[Source]:
     """Each distinct citation once, with its document's display label."""
     labels = _labels()
-    return [Source(doc=labels.get(c.doc, c.doc), section=c.section, quote=c.quote)
-            for c in dict.fromkeys(citations)]
+    return [
+        Source(doc=labels.get(c.doc, c.doc), section=c.section, quote=c.quote)
+        for c in dict.fromkeys(citations)
+    ]

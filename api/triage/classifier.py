@@ -66,7 +66,9 @@ def _boosted(scored: list[CategoryScore], boosts: Mapping[str, float]) -> list[C
         if boost <= 0:
             continue
         old = by_name.get(name, CategoryScore(name=name, score=0.0, hits=()))
-        by_name[name] = CategoryScore(name=name, score=old.score + boost, hits=old.hits or ("紧急情况",))
+        by_name[name] = CategoryScore(
+            name=name, score=old.score + boost, hits=old.hits or ("紧急情况",)
+        )
     order = {name: i for i, (name, _) in enumerate(_compiled())}
     return sorted(by_name.values(), key=lambda s: (-s.score, order[s.name]))
 

@@ -7,7 +7,9 @@ import typer
 from api.triage.schemas import MAX_TEXT
 from api.triage.service import triage
 
-app = typer.Typer(add_completion=False, help="托育投诉分办：输出主办/协办部门、紧急程度、要素和个人信息位置。")
+app = typer.Typer(
+    add_completion=False, help="托育投诉分办：输出主办/协办部门、紧急程度、要素和个人信息位置。"
+)
 
 
 @app.command()
@@ -17,7 +19,9 @@ def main(text: str = typer.Argument(..., help="投诉原文（1–5000 字）"))
         typer.echo(f"text 必须为 1–{MAX_TEXT} 字的非空文本", err=True)
         raise typer.Exit(code=2)
     result = triage(text=text)
-    typer.echo(json.dumps(result.model_dump(mode="json", exclude_none=True), ensure_ascii=False, indent=2))
+    typer.echo(
+        json.dumps(result.model_dump(mode="json", exclude_none=True), ensure_ascii=False, indent=2)
+    )
 
 
 if __name__ == "__main__":

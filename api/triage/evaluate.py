@@ -48,10 +48,15 @@ def score(
         urgent_fn += want_urgent and not got_urgent
         urgent_fp += got_urgent and not want_urgent
         if not (lead_hit and set_hit) or want_urgent != got_urgent:
-            failures.append({
-                "text": item["text"], "expected": expected, "got": got,
-                "category": result.category, "urgency": [item.get("urgency"), result.urgency],
-            })
+            failures.append(
+                {
+                    "text": item["text"],
+                    "expected": expected,
+                    "got": got,
+                    "category": result.category,
+                    "urgency": [item.get("urgency"), result.urgency],
+                }
+            )
     return {
         "n": n,
         "lead_accuracy": _ratio(lead_ok, n),

@@ -46,7 +46,6 @@ def _named_entity(text: str, label: str) -> str | None:
         if ent.label_ != label:
             continue
         end = ent.end_char
-        # extend a suffix to a longer one directly following (托育 + 中心 is one ORG_SUFFIX already)
         prefix = _name_before(text, ent.start_char)
         value = prefix + ent.text
         if prefix and value not in generic and len(prefix) >= 2:

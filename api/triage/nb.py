@@ -32,7 +32,9 @@ class NaiveBayes:
     priors: dict[str, float] = field(default_factory=dict)
     vocab: set[str] = field(default_factory=set)
 
-    def fit(self, *, docs: list[str], labels: list[str], weights: list[float] | None = None) -> "NaiveBayes":
+    def fit(
+        self, *, docs: list[str], labels: list[str], weights: list[float] | None = None
+    ) -> "NaiveBayes":
         """Count n-grams per label; a weight repeats a document (signal weight)."""
         weights = weights or [1.0] * len(docs)
         label_mass: Counter[str] = Counter()
@@ -64,8 +66,11 @@ class NaiveBayes:
         }
         best = max(scores, key=lambda lb: scores[lb])
         mean_others = {
-            g: sum(self._loglik(lb, g) for lb in self.counts if lb != best) / max(len(self.counts) - 1, 1)
+            g: sum(self._loglik(lb, g) for lb in self.counts if lb != best)
+            / max(len(self.counts) - 1, 1)
             for g in set(grams)
         }
-        evidence = sorted(set(grams), key=lambda g: self._loglik(best, g) - mean_others[g], reverse=True)
+        evidence = sorted(
+            set(grams), key=lambda g: self._loglik(best, g) - mean_others[g], reverse=True
+        )
         return best, [g for g in evidence[:3] if len(g) > 1] or evidence[:1]

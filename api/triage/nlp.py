@@ -34,10 +34,12 @@ def name_matcher() -> Matcher:
     matcher = Matcher(nlp.vocab)
     for trigger in rules.name_triggers:
         head = [{"TEXT": ch} for ch in trigger] + [{"TEXT": {"IN": [":", "：", " "]}, "OP": "?"}]
-        matcher.add("NAME_AFTER", [head + [{"TEXT": {"IN": single}}, given, given]], greedy="LONGEST")
+        matcher.add(
+            "NAME_AFTER", [[*head, {"TEXT": {"IN": single}}, given, given]], greedy="LONGEST"
+        )
         matcher.add(
             "NAME_AFTER",
-            [head + [{"TEXT": s[0]}, {"TEXT": s[1]}, given, given] for s in double],
+            [[*head, {"TEXT": s[0]}, {"TEXT": s[1]}, given, given] for s in double],
             greedy="LONGEST",
         )
     for title in rules.name_titles:

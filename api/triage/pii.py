@@ -71,6 +71,8 @@ def detect_pii(text: str) -> list[PiiSpan]:
 def _mask(kind: str, value: str) -> str:
     """Mask one value, keeping enough to recognise it (138****5678, 5104**********123X, 王**)."""
     digits = [i for i, ch in enumerate(value) if ch.isdigit() or ch in "Xx"]
+    if kind == "phone":
+        digits = digits[-11:]  # drop a +86 country code
     if kind in {"phone", "landline", "id_number"} and len(digits) > 7:
         keep_head = 3 if kind == "phone" else 4
         hidden = set(digits[keep_head:-4])

@@ -4,13 +4,15 @@ import logging
 
 from fastapi import APIRouter
 
+from api.auth.deps import StaffOrService
 from api.triage.pii import mask_pii
 from api.triage.schemas import TriageRequest, TriageResponse
 from api.triage.service import triage
 
 logger = logging.getLogger(__name__)
 
-router = APIRouter(prefix="/api", tags=["triage"])
+# a staff session/bearer token or the service token (action server) is required
+router = APIRouter(prefix="/api", tags=["triage"], dependencies=[StaffOrService])
 
 
 @router.post("/triage", response_model=TriageResponse, response_model_exclude_none=True)

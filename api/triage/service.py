@@ -55,25 +55,52 @@ def _departments(*, text: str, scores: list[CategoryScore]) -> tuple[Category, l
     by_name = {c.name: c for c in data.categories}
     top = scores[0]
     category = by_name[top.name]
-    out = [DepartmentOut(name=category.lead, role="lead", reason=_lead_reason(category, top),
-                         basis=_basis(category, category.lead))]
+    out = [
+        DepartmentOut(
+            name=category.lead,
+            role="lead",
+            reason=_lead_reason(category, top),
+            basis=_basis(category, category.lead),
+        )
+    ]
     for dep in category.assists:
-        out.append(DepartmentOut(name=dep, role="assist", basis=_basis(category, dep),
-                                 reason=f"「{category.name}」类问题由{dep}协同处理"))
+        out.append(
+            DepartmentOut(
+                name=dep,
+                role="assist",
+                basis=_basis(category, dep),
+                reason=f"「{category.name}」类问题由{dep}协同处理",
+            )
+        )
     for cond in category.conditional_assists:
         hits = [w for w in cond.when if re.search(w, text)]
         if hits and cond.department not in {d.name for d in out}:
             owner, quote = duty_by_id()[cond.duty]
-            out.append(DepartmentOut(name=cond.department, role="assist", basis=_cite(owner, cond.duty, quote),
-                                     reason=f"出现{_quote(tuple(hits))}，{cond.label}，需{cond.department}协同"))
+            out.append(
+                DepartmentOut(
+                    name=cond.department,
+                    role="assist",
+                    basis=_cite(owner, cond.duty, quote),
+                    reason=f"出现{_quote(tuple(hits))}，{cond.label}，需{cond.department}协同",
+                )
+            )
     for other in scores[1:]:
-        if other.score < data.combine.secondary_min or other.score < data.combine.secondary_ratio * top.score:
+        if (
+            other.score < data.combine.secondary_min
+            or other.score < data.combine.secondary_ratio * top.score
+        ):
             continue
         second = by_name[other.name]
         if second.name in category.not_with or second.lead in {d.name for d in out}:
             continue
-        out.append(DepartmentOut(name=second.lead, role="assist", basis=_basis(second, second.lead),
-                                 reason=f"同时反映「{second.name}」问题（{_quote(other.hits, 3)}），请{second.lead}协同"))
+        out.append(
+            DepartmentOut(
+                name=second.lead,
+                role="assist",
+                basis=_basis(second, second.lead),
+                reason=f"同时反映「{second.name}」问题（{_quote(other.hits, 3)}），请{second.lead}协同",
+            )
+        )
     return category, out[: data.combine.max_departments]
 
 

@@ -20,7 +20,9 @@ class UrgencyResult:
 
 
 @lru_cache
-def _rules() -> tuple[list[tuple[UrgencySignal, re.Pattern[str]]], re.Pattern[str], re.Pattern[str] | None]:
+def _rules() -> tuple[
+    list[tuple[UrgencySignal, re.Pattern[str]]], re.Pattern[str], re.Pattern[str] | None
+]:
     """Compiled (signal group, pattern) pairs, the hedge regex and the negation regex."""
     data = load_urgency()
     signals = [(s, re.compile(p)) for s in data.signals for p in s.patterns]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Protocol
+from typing import Protocol, cast
 
 from api.config import Settings
 
@@ -87,13 +87,13 @@ class RedisStore:
         return bool(await self._redis.set(key, value, nx=True, ex=ttl))
 
     async def get(self, key: str) -> str | None:
-        return await self._redis.get(key)
+        return cast(str | None, await self._redis.get(key))
 
     async def put(self, key: str, value: str, ttl: int) -> None:
         await self._redis.set(key, value, ex=ttl)
 
     async def pop(self, key: str) -> str | None:
-        return await self._redis.getdel(key)
+        return cast(str | None, await self._redis.getdel(key))
 
     async def delete(self, key: str) -> None:
         await self._redis.delete(key)

@@ -79,8 +79,8 @@ class SpacyEntityRuler(GraphComponent, EntityExtractorMixin):
 
     @staticmethod
     def required_packages() -> List[Text]:
-        """spaCy (blank zh) and PyYAML."""
-        return ["spacy", "yaml"]
+        """spaCy (blank zh); PyYAML comes with Rasa."""
+        return ["spacy"]
 
     def train(self, training_data: TrainingData) -> Resource:
         """Builds the ruler from the vocabulary file and saves it into the model archive."""

@@ -50,8 +50,9 @@ class ChineseNormalizer(GraphComponent):
 
     @staticmethod
     def required_packages() -> List[Text]:
-        """Needs opencc (opencc-python-reimplemented)."""
-        return ["opencc"]
+        """Empty on purpose: Rasa checks these as module *and* distribution names, which differ for opencc
+        (module `opencc`, distribution `opencc-python-reimplemented`); the import above fails loudly instead."""
+        return []
 
     def _normalize(self, message: Message) -> None:
         text = message.get(TEXT)

@@ -81,3 +81,29 @@ def make_tracker() -> Callable[..., Tracker]:
         return Tracker("test-user", slots or {}, latest, [], False, None, active_loop or {}, "action_listen")
 
     return build
+
+
+@pytest.fixture
+def app_down_env(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Point the action server at a port where nothing listens (the app is down)."""
+    url = f"http://127.0.0.1:{_free_port()}"
+    monkeypatch.setenv("APP_INTERNAL_URL", url)
+    monkeypatch.setenv("SERVICE_TOKEN", TOKEN)
+    monkeypatch.setenv("ACTION_APP_RETRIES", "1")
+    monkeypatch.setenv("ACTION_APP_TIMEOUT_S", "2")
+    return url
+
+
+@pytest.fixture(scope="session")
+def engine_domain() -> Dict[str, Any]:
+    """The merged engine domain (bot/domain/*.yml) as the action server receives it: forms, slots, responses."""
+    import yaml
+
+    merged: Dict[str, Any] = {"forms": {}, "slots": {}, "responses": {}, "intents": [], "actions": []}
+    for path in sorted((ROOT / "bot" / "domain").glob("*.yml")):
+        part = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for key in ("forms", "slots", "responses"):
+            merged[key].update(part.get(key) or {})
+        for key in ("intents", "actions"):
+            merged[key] += part.get(key) or []
+    return merged

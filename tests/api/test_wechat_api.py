@@ -10,16 +10,16 @@ import pytest
 from tests.api.test_wechat_fakes import (  # noqa: F401 - fixtures
     TOKEN,
     Harness,
-    _engine_server,
+    engine_server_fixture,
     decrypted_content,
-    fake_engine,
+    fake_engine_fixture,
     new_openid,
     post_encrypted,
     post_plain,
     query,
     reply_content,
     text_xml,
-    wechat,
+    wechat_fixture,
 )
 
 Start = Callable[..., Harness]

@@ -1,6 +1,6 @@
 """Test doubles for the WeChat tests: a real HTTP engine speaking Rasa's REST webhook, and payload builders.
 
-Holds no tests; the other test_wechat_* modules import from it.
+Holds no tests; the other test_wechat_* modules import from it (fixtures: engine_server, fake_engine, wechat).
 """
 
 from __future__ import annotations
@@ -185,8 +185,8 @@ class Harness:
     settings: Settings
 
 
-@pytest.fixture(scope="module")
-def _engine_server() -> Iterator[FakeEngine]:
+@pytest.fixture(scope="module", name="engine_server")
+def engine_server_fixture() -> Iterator[FakeEngine]:
     fake = FakeEngine()
     fake.reset()
     fake.url, stop = serve(fake.app())
@@ -194,15 +194,15 @@ def _engine_server() -> Iterator[FakeEngine]:
     stop()
 
 
-@pytest.fixture
-def fake_engine(_engine_server: FakeEngine) -> FakeEngine:
+@pytest.fixture(name="fake_engine")
+def fake_engine_fixture(engine_server: FakeEngine) -> FakeEngine:
     """The module's fake engine with its script and call log reset."""
-    _engine_server.reset()
-    return _engine_server
+    engine_server.reset()
+    return engine_server
 
 
-@pytest.fixture
-def wechat(settings_override: Callable[..., Settings], fake_engine: FakeEngine) -> Iterator[Callable[..., Harness]]:
+@pytest.fixture(name="wechat")
+def wechat_fixture(settings_override: Callable[..., Settings], fake_engine: FakeEngine) -> Iterator[Callable[..., Harness]]:
     """Factory: wechat(record=True, **settings) → the real app (api.main.create_app) with /wechat, started."""
     started: list[TestClient] = []
 

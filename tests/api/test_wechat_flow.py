@@ -9,15 +9,13 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import xmltodict
 
-from api.chat.schemas import ChatMessage, ChatResponse
 from api.wechat.config import key
 from api.wechat.render import utf8_len
-from api.wechat.service import WeChatChannel
 from tests.api.test_wechat_fakes import (  # noqa: F401 - fixtures
     Harness,
-    _engine_server,
+    engine_server_fixture,
     decrypted_content,
-    fake_engine,
+    fake_engine_fixture,
     message_xml,
     new_msg_id,
     new_openid,
@@ -25,7 +23,7 @@ from tests.api.test_wechat_fakes import (  # noqa: F401 - fixtures
     post_plain,
     reply_content,
     text_xml,
-    wechat,
+    wechat_fixture,
 )
 
 Start = Callable[..., Harness]
@@ -192,9 +190,18 @@ def test_engine_down_gives_the_hotline_not_an_error(wechat: Start) -> None:
     assert "12345" in content
 
 
-def test_channel_is_a_plain_object_usable_without_http(wechat: Start) -> None:
+def test_reply_is_addressed_back_to_the_user(wechat: Start) -> None:
     h = wechat()
-    assert isinstance(h.channel, WeChatChannel)
-    reply = xmltodict.parse(post_plain(h.client, text_xml(new_openid(), "陪产假几天")).text)["xml"]
-    assert reply["ToUserName"].startswith("oX") and reply["FromUserName"] == "gh_tuoyu"
-    assert ChatResponse(messages=[ChatMessage(text="x")], kind="answer")  # contract still importable
+    openid = new_openid()
+    reply = xmltodict.parse(post_plain(h.client, text_xml(openid, "陪产假几天")).text)["xml"]
+    assert reply["ToUserName"] == openid and reply["FromUserName"] == "gh_tuoyu"
+
+
+def test_with_redis_the_dedup_store_is_shared_and_the_engine_called_once(wechat: Start) -> None:
+    h = wechat(redis_url="redis://127.0.0.1:6379/0")
+    openid = new_openid()
+    xml = text_xml(openid, "你好", msg_id=new_msg_id())
+    first, again = post_plain(h.client, xml), post_plain(h.client, xml)
+    assert again.text == first.text
+    assert h.engine.called_with("你好") == 1
+    assert "20 天" in ask(h, openid, "1")  # options remembered in Redis too

@@ -124,6 +124,7 @@ def running_stack(extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
         "SERVICE_TOKEN": SERVICE_TOKEN,
         "SANIC_HOST": "127.0.0.1",
         "TF_CPP_MIN_LOG_LEVEL": "2",
+        "RASA_TELEMETRY_ENABLED": "false",
         **(extra_env or {}),
     }
     migrate = subprocess.run([str(APP_BIN / "python"), "-m", "api.cli", "migrate"], cwd=ROOT, env=env,

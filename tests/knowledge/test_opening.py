@@ -7,15 +7,32 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.opening import OperatorAnswers, build_checklist, missing_questions, opening_book, parse_answers
+from knowledge.opening import (
+    OperatorAnswers,
+    build_checklist,
+    missing_questions,
+    opening_book,
+    parse_answers,
+)
 from knowledge.text import compact
 
-PLAN = Path(__file__).resolve().parents[2] / "knowledge" / "data" / "sources" / "renhe-2020-128-infant-care-plan.txt"
+PLAN = (
+    Path(__file__).resolve().parents[2]
+    / "knowledge"
+    / "data"
+    / "sources"
+    / "renhe-2020-128-infant-care-plan.txt"
+)
 
 
 def _ids(**answers: object) -> list[str]:
-    base = {"nature": "for_profit", "premises": "rented", "location": "residential",
-            "services": ["full_day"], "ages": ["age_2_3"]}
+    base = {
+        "nature": "for_profit",
+        "premises": "rented",
+        "location": "residential",
+        "services": ["full_day"],
+        "ages": ["age_2_3"],
+    }
     base.update(answers)
     return [s.id for s in build_checklist(OperatorAnswers(**base)).steps]  # type: ignore[arg-type]
 
@@ -23,31 +40,61 @@ def _ids(**answers: object) -> list[str]:
 def test_every_quote_is_verbatim_in_the_plan() -> None:
     plan = compact(PLAN.read_text(encoding="utf-8"))
     book = opening_book()
-    quotes = [c.quote for s in book.steps for c in s.citations] + [c.quote for n in book.notes for c in n.citations]
+    quotes = [c.quote for s in book.steps for c in s.citations] + [
+        c.quote for n in book.notes for c in n.citations
+    ]
     assert len(quotes) > 20
     missing = [q for q in quotes if compact(q) not in plan]
     assert missing == []
 
 
 def test_departments_are_canonical() -> None:
-    canonical = {"区卫生健康局", "区发改局", "市自然资源和规划局仁和区分局", "区教育和体育局", "市公安局仁和区分局",
-                 "区民政局", "区财政局", "区人力资源社会保障局", "区住建局", "区市场监管局", "区综合执法局",
-                 "区总工会", "区妇联", "区税务局", "仁和区消防救援大队", "乡镇（街道）"}
+    canonical = {
+        "区卫生健康局",
+        "区发改局",
+        "市自然资源和规划局仁和区分局",
+        "区教育和体育局",
+        "市公安局仁和区分局",
+        "区民政局",
+        "区财政局",
+        "区人力资源社会保障局",
+        "区住建局",
+        "区市场监管局",
+        "区综合执法局",
+        "区总工会",
+        "区妇联",
+        "区税务局",
+        "仁和区消防救援大队",
+        "乡镇（街道）",
+    }
     for step in opening_book().steps:
         assert set(step.department.split("、")) <= canonical, step.id
 
 
 def test_rented_flat_in_a_residential_area_for_profit() -> None:
     ids = _ids()
-    assert ids.index("house-safety") < ids.index("rental-registration") < ids.index("register-for-profit")
+    assert (
+        ids.index("house-safety")
+        < ids.index("rental-registration")
+        < ids.index("register-for-profit")
+    )
     assert "property-coordination" in ids
     assert "register-non-profit" not in ids
-    assert "planning" not in ids and "project-filing" not in ids and "construction-permit" not in ids
+    assert (
+        "planning" not in ids and "project-filing" not in ids and "construction-permit" not in ids
+    )
 
 
 def test_non_profit_goes_to_civil_affairs() -> None:
-    checklist = build_checklist(OperatorAnswers(nature="non_profit", premises="new_build", location="other",
-                                                services=["half_day"], ages=["age_1_2"]))
+    checklist = build_checklist(
+        OperatorAnswers(
+            nature="non_profit",
+            premises="new_build",
+            location="other",
+            services=["half_day"],
+            ages=["age_1_2"],
+        )
+    )
     ids = [s.id for s in checklist.steps]
     registration = next(s for s in checklist.steps if s.id == "register-non-profit")
     assert registration.department == "区民政局"
@@ -58,24 +105,60 @@ def test_non_profit_goes_to_civil_affairs() -> None:
 
 
 def test_kindergarten_class_gets_education_bureau_and_age_note() -> None:
-    checklist = build_checklist(OperatorAnswers(nature="for_profit", premises="renovated", location="kindergarten",
-                                                services=["full_day"], ages=["age_1_2", "age_2_3"]))
+    checklist = build_checklist(
+        OperatorAnswers(
+            nature="for_profit",
+            premises="renovated",
+            location="kindergarten",
+            services=["full_day"],
+            ages=["age_1_2", "age_2_3"],
+        )
+    )
     step = next(s for s in checklist.steps if s.id == "kindergarten-class")
     assert step.department == "区教育和体育局"
     assert checklist.notes and "2—3岁" in checklist.notes[0]
-    older = build_checklist(OperatorAnswers(nature="for_profit", premises="renovated", location="kindergarten",
-                                            services=["full_day"], ages=["age_2_3"]))
+    older = build_checklist(
+        OperatorAnswers(
+            nature="for_profit",
+            premises="renovated",
+            location="kindergarten",
+            services=["full_day"],
+            ages=["age_2_3"],
+        )
+    )
     assert older.notes == []
 
 
-@pytest.mark.parametrize("combo", list(itertools.product(
-    ["for_profit", "non_profit"], ["new_build", "renovated", "rented"], ["residential", "kindergarten", "other"])))
+@pytest.mark.parametrize(
+    "combo",
+    list(
+        itertools.product(
+            ["for_profit", "non_profit"],
+            ["new_build", "renovated", "rented"],
+            ["residential", "kindergarten", "other"],
+        )
+    ),
+)
 def test_every_combination_has_the_common_steps_in_order(combo: tuple[str, str, str]) -> None:
     nature, premises, location = combo
-    checklist = build_checklist(OperatorAnswers(nature=nature, premises=premises, location=location,
-                                                services=["hourly"], ages=["age_2_3"]))
+    checklist = build_checklist(
+        OperatorAnswers(
+            nature=nature,
+            premises=premises,
+            location=location,
+            services=["hourly"],
+            ages=["age_2_3"],
+        )
+    )
     ids = [s.id for s in checklist.steps]
-    for common in ("fire-permit", "health-evaluation", "qualification-filing", "staff-certification", "safety", "tax"):
+    for common in (
+        "fire-permit",
+        "health-evaluation",
+        "qualification-filing",
+        "staff-certification",
+        "safety",
+        "tax",
+    ):
         assert common in ids
     assert [s.number for s in checklist.steps] == list(range(1, len(ids) + 1))
     assert all(s.citations for s in checklist.steps)
@@ -109,4 +192,9 @@ def test_parse_only_one_question() -> None:
 
 
 def test_missing_questions_in_order() -> None:
-    assert [q.id for q in missing_questions({"premises": "rented"})] == ["nature", "location", "services", "ages"]
+    assert [q.id for q in missing_questions({"premises": "rented"})] == [
+        "nature",
+        "location",
+        "services",
+        "ages",
+    ]

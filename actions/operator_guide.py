@@ -1,0 +1,146 @@
+"""Operator guide (开办托育机构): a five-question form whose answers the app reads and turns into a checklist."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.app_client import AppClient, AppUnavailable
+from actions.guide_common import button_answer, latest_intent, latest_text, utter_unavailable
+
+QUESTIONS = ("nature", "premises", "location", "services", "ages")
+SLOTS = tuple(f"op_{q}" for q in QUESTIONS)
+
+
+def answer_events(answers: dict[str, Any]) -> list[EventType]:
+    """SlotSet for each answer the app recognised."""
+    return [SlotSet(f"op_{key}", value) for key, value in answers.items() if key in QUESTIONS]
+
+
+def current_answers(tracker: Tracker) -> dict[str, Any]:
+    """The form's answers so far, keyed by question id."""
+    return {q: tracker.get_slot(f"op_{q}") for q in QUESTIONS}
+
+
+async def send_checklist(
+    client: AppClient, dispatcher: CollectingDispatcher, answers: dict[str, Any]
+) -> list[EventType]:
+    """Ask the app for the checklist, send it as one message, remember it for 「再发一遍」."""
+    body = {q: answers.get(q) or ([] if q in ("services", "ages") else "") for q in QUESTIONS}
+    reply = await client.post("/api/internal/operator-checklist", body)
+    dispatcher.utter_message(
+        json_message={
+            "kind": reply.get("kind", "form"),
+            "text": reply["text"],
+            "sources": reply.get("sources") or [],
+        }
+    )
+    return [SlotSet("op_checklist", reply["text"]), SlotSet("guide_last", "operator")]
+
+
+async def recompute_checklist(
+    client: AppClient, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType]:
+    """A correction after the checklist was sent: apply the recognised answers and send the new checklist."""
+    parsed = await client.post("/api/internal/operator/parse", {"text": latest_text(tracker)})
+    answers = parsed.get("answers") or {}
+    if not answers:
+        dispatcher.utter_message(response="utter_correct_what")
+        return []
+    merged = {**current_answers(tracker), **answers}
+    return answer_events(answers) + await send_checklist(client, dispatcher, merged)
+
+
+class ActionStartOperatorGuide(Action):
+    """Start (or start over): clear earlier answers, keep any the opening message already gives."""
+
+    def name(self) -> str:
+        return "action_start_operator_guide"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_operator_guide_intro")
+        events: list[EventType] = [SlotSet(slot, None) for slot in SLOTS] + [
+            SlotSet("requested_slot", None)
+        ]
+        if latest_intent(tracker) == "start_operator_guide":
+            try:
+                parsed = await AppClient().post(
+                    "/api/internal/operator/parse", {"text": latest_text(tracker)}
+                )
+                events += answer_events(parsed.get("answers") or {})
+            except AppUnavailable:
+                pass  # the form simply asks every question
+        return events
+
+
+class ValidateOperatorGuideForm(FormValidationAction):
+    """Typed answers are read by the app; a question or command makes the form step aside."""
+
+    def name(self) -> str:
+        return "validate_operator_guide_form"
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        requested: str | None = tracker.get_slot("requested_slot")
+        if requested not in SLOTS:
+            return []
+        button = button_answer(tracker)
+        body = {
+            "text": button or latest_text(tracker),
+            "intent": None if button else latest_intent(tracker),
+            "only": requested[3:] if button else None,
+        }
+        client = AppClient()
+        try:
+            parsed = await client.post("/api/internal/operator/parse", body)
+        except AppUnavailable:
+            utter_unavailable(dispatcher, client)
+            return [SlotSet(requested, None)]
+        if parsed.get("step_aside"):
+            return []  # nothing extracted: the form is rejected and the rules answer, then it resumes
+        answers = parsed.get("answers") or {}
+        if not answers:
+            dispatcher.utter_message(response="utter_guide_not_understood")
+            return [SlotSet(requested, None)]
+        return answer_events(answers)
+
+
+class ActionOperatorChecklist(Action):
+    """The form is complete: send the ordered, cited checklist."""
+
+    def name(self) -> str:
+        return "action_operator_checklist"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        client = AppClient()
+        try:
+            return await send_checklist(client, dispatcher, current_answers(tracker))
+        except AppUnavailable:
+            utter_unavailable(dispatcher, client)
+            return []
+
+
+class ActionResendChecklist(Action):
+    """「再发一遍清单」: the last checklist again, as one message to copy."""
+
+    def name(self) -> str:
+        return "action_resend_checklist"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        text = tracker.get_slot("op_checklist")
+        if not text:
+            dispatcher.utter_message(response="utter_no_checklist_yet")
+            return []
+        dispatcher.utter_message(json_message={"kind": "form", "text": text})
+        return []

@@ -1,0 +1,76 @@
+"""Ask instead of guess: when the NLU's top policy intents are too close, offer them as buttons."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel
+
+from api.chat.schemas import Button
+from api.config import Settings
+from api.guides.handoff import offer
+from api.guides.schemas import ClarifyReply, ClarifyRequest
+from knowledge.models import INTENTS
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "clarify.yml"
+QUESTION = "您是想问："
+
+
+class ClarifyConfig(BaseModel):
+    """Thresholds and button titles from data/clarify.yml."""
+
+    margin: float
+    floor: float
+    max_buttons: int
+    handoff_after: int
+    labels: dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def clarify_config() -> ClarifyConfig:
+    """The reviewed data file, once per process; every label names a known policy intent."""
+    config = ClarifyConfig.model_validate(yaml.safe_load(DATA_FILE.read_text(encoding="utf-8")))
+    unknown = set(config.labels) - INTENTS
+    if unknown:
+        raise ValueError(f"{DATA_FILE}: unknown intents {sorted(unknown)}")
+    return config
+
+
+def candidates(request: ClarifyRequest, config: ClarifyConfig) -> list[str]:
+    """Policy intents close to the top one, when the top two are both policy intents."""
+    ranking = [r for r in request.intent_ranking if r.name and r.name != "nlu_fallback"]
+    ranking.sort(key=lambda r: r.confidence, reverse=True)
+    if len(ranking) < 2 or not {ranking[0].name, ranking[1].name} <= INTENTS:
+        return []
+    top = ranking[0].confidence
+    close = [
+        r.name
+        for r in ranking
+        if r.name in INTENTS
+        and r.name in config.labels
+        and r.confidence >= config.floor
+        and top - r.confidence <= config.margin
+    ]
+    return close[: config.max_buttons] if len(close) >= 2 else []
+
+
+def decide(request: ClarifyRequest, *, settings: Settings) -> ClarifyReply:
+    """clarify with 2–3 buttons, handoff if this would be one misunderstanding too many, else pass."""
+    config = clarify_config()
+    names = candidates(request, config)
+    if not names:
+        return ClarifyReply(kind="pass", handoff_after=config.handoff_after)
+    if request.misunderstood_before + 1 >= config.handoff_after:
+        handoff = offer(settings=settings, reason="misunderstood")
+        return ClarifyReply(
+            kind="handoff",
+            text=handoff.text,
+            buttons=handoff.buttons,
+            handoff_after=config.handoff_after,
+        )
+    buttons = [Button(title=config.labels[name], payload=f"/{name}") for name in names]
+    return ClarifyReply(
+        kind="clarify", text=QUESTION, buttons=buttons, handoff_after=config.handoff_after
+    )

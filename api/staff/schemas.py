@@ -1,0 +1,180 @@
+"""Request and response bodies of the staff case API (see docs/console-api.md)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from api.complaints.schemas import normalise_phone
+
+Sla = Literal["green", "yellow", "red", "none"]
+ActionName = Literal[
+    "assign", "accept", "start", "resolve", "return", "request_extension",
+    "approve_extension", "reject_extension", "follow_up", "note",
+]
+
+
+class CaseItem(BaseModel):
+    """One row of the queue."""
+
+    ticket: str
+    kind: str
+    state: str
+    urgency: str | None
+    category: str | None
+    lead_department: str | None
+    departments: list[str]
+    institution: str | None
+    place: str | None
+    excerpt: str
+    created_at: datetime
+    due_at: datetime | None
+    sla: Sla
+    repeat_count: int
+
+
+class CaseList(BaseModel):
+    """A page of the queue."""
+
+    items: list[CaseItem]
+    total: int
+    page: int
+    page_size: int
+
+
+class Contact(BaseModel):
+    """Reporter's call-back number, full or masked by role."""
+
+    phone: str | None
+    masked: bool
+
+
+class EventOut(BaseModel):
+    """One audit-trail row of a case."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    at: datetime
+    actor: str
+    action: str
+    from_state: str | None
+    to_state: str | None
+    note: str | None
+
+
+class AllowedAction(BaseModel):
+    """A button the console may show."""
+
+    action: str
+    label: str
+
+
+class RepeatOut(BaseModel):
+    """Another case of the same repeat group."""
+
+    ticket: str
+    state: str
+    created_at: datetime
+    excerpt: str
+
+
+class CaseDetail(BaseModel):
+    """Everything the case page shows."""
+
+    ticket: str
+    kind: str
+    state: str
+    urgency: str | None
+    category: str | None
+    text: str
+    institution: str | None
+    place: str | None
+    when: str | None
+    channel: str
+    created_at: datetime
+    updated_at: datetime
+    due_at: datetime | None
+    sla: Sla
+    triage: dict[str, Any] | None
+    departments: list[str]
+    lead_department: str | None
+    contact: Contact
+    events: list[EventOut]
+    allowed_actions: list[AllowedAction]
+    repeats: list[RepeatOut]
+    satisfaction: int | None
+    conversation: list[dict[str, Any]] | None
+
+
+class CaseCreatedDetail(CaseDetail):
+    """A case just taken from a phone call, with the caller's one-time lookup PIN."""
+
+    pin: str | None
+
+
+class ActionRequest(BaseModel):
+    """One workflow action on a case."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: ActionName
+    departments: list[str] | None = Field(default=None, min_length=1, max_length=8)
+    note: str | None = Field(default=None, max_length=2000)
+    satisfaction: int | None = Field(default=None, ge=1, le=5)
+    extension_days: int | None = Field(default=None, ge=1, le=30)
+
+    @field_validator("note")
+    @classmethod
+    def _blank_note(cls, value: str | None) -> str | None:
+        """A blank note is no note."""
+        return value.strip() if value and value.strip() and "\x00" not in value else None
+
+    def given(self) -> set[str]:
+        """Names of the optional fields that carry a value."""
+        return {k for k in ("departments", "note", "satisfaction", "extension_days")
+                if getattr(self, k) is not None}
+
+
+class PhoneCaseCreate(BaseModel):
+    """A case typed in by a hotline officer from a phone call."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=5000)
+    phone: str | None = Field(default=None, max_length=32)
+    institution: str | None = Field(default=None, max_length=200)
+    place: str | None = Field(default=None, max_length=200)
+    when: str | None = Field(default=None, max_length=200)
+
+    @field_validator("text")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        """Not blank, no NUL."""
+        if not value.strip() or "\x00" in value:
+            raise ValueError("text must not be blank")
+        return value
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        """Chinese mobile or landline, normalised; blank = none."""
+        return normalise_phone(value) if value and value.strip() else None
+
+
+class ContactOut(BaseModel):
+    """Full call-back number (audited)."""
+
+    phone: str | None
+
+
+class Stats(BaseModel):
+    """Counts and medians for the reports page."""
+
+    by_department: dict[str, int]
+    by_category: dict[str, int]
+    by_state: dict[str, int]
+    by_month: dict[str, int]
+    median_hours_to_accept: float | None
+    median_hours_to_resolve: float | None

@@ -1,0 +1,226 @@
+"""Staff reads of cases: who may see what, the queue with time limits and repeats, the case detail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from api.complaints.models import Complaint
+from api.complaints.redact import mask_phone, mask_pii
+from api.complaints.service import add_event
+from api.complaints.tickets import normalise_ticket
+from api.config import get_settings
+from api.db import utcnow
+from api.staff import sla, workflow
+from api.staff.models import CaseTracking
+from api.staff.repeats import CaseKey, repeat_groups
+from api.staff.schemas import (
+    AllowedAction,
+    CaseDetail,
+    CaseItem,
+    CaseList,
+    Contact,
+    EventOut,
+    RepeatOut,
+)
+
+FULL_CONTACT_ROLES = frozenset({"hotline", "admin"})
+# a department sees a case only once it has been dispatched to it (and not while returned)
+HIDDEN_FROM_DEPARTMENTS = frozenset({"待派单", "退回"})
+EXCERPT = 80
+
+
+class CaseNotFound(Exception):
+    """No such case, or not one this account may see (deliberately the same)."""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The staff account looking at cases."""
+
+    actor: str
+    role: str
+    department: str | None
+
+    @property
+    def full_contact(self) -> bool:
+        """Hotline and admin see reporters' numbers in clear."""
+        return self.role in FULL_CONTACT_ROLES
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Queue filters shared by list, overdue and export."""
+
+    state: str | None = None
+    department: str | None = None
+    urgency: str | None = None
+    kind: str | None = None
+    overdue: bool = False
+    q: str | None = None
+
+
+@dataclass
+class Row:
+    """A case with its computed deadline, colour and visible repeats."""
+
+    complaint: Complaint
+    deadline: sla.Deadline | None
+    sla: sla.Colour
+    repeats: list[Complaint] = field(default_factory=list)
+
+
+def can_see(viewer: Viewer, complaint: Complaint) -> bool:
+    """Department officers see only cases dispatched to their department."""
+    if viewer.role != "department":
+        return True
+    return (
+        complaint.state not in HIDDEN_FROM_DEPARTMENTS
+        and viewer.department is not None
+        and viewer.department in (complaint.departments or [])
+    )
+
+
+def is_lead(viewer: Viewer, complaint: Complaint) -> bool:
+    """True if the officer belongs to the case's lead department."""
+    return viewer.role == "department" and complaint.lead_department == viewer.department
+
+
+def excerpt(text: str) -> str:
+    """First characters of a text with phone/ID numbers masked."""
+    flat = " ".join(mask_pii(text).split())
+    return flat if len(flat) <= EXCERPT else flat[:EXCERPT] + "…"
+
+
+def tracking_of(session: Session, complaint: Complaint) -> CaseTracking:
+    """The case's tracking row, created (unflushed) on first use."""
+    row = session.get(CaseTracking, complaint.id)
+    if row is None:
+        row = CaseTracking(complaint_id=complaint.id, extension_days=0)
+        session.add(row)
+    return row
+
+
+def find_case(session: Session, *, ticket: str, viewer: Viewer, for_update: bool = False) -> Complaint:
+    """The case by (loosely typed) ticket if this viewer may see it; else CaseNotFound."""
+    normalised = normalise_ticket(ticket)
+    if normalised is None:
+        raise CaseNotFound(ticket)
+    stmt = select(Complaint).where(Complaint.ticket == normalised).options(selectinload(Complaint.events))
+    if for_update:
+        stmt = stmt.with_for_update()
+    complaint = session.scalars(stmt).one_or_none()
+    if complaint is None or not can_see(viewer, complaint):
+        raise CaseNotFound(ticket)
+    return complaint
+
+
+def _matches(c: Complaint, f: Filters) -> bool:
+    """Filters that are plain field comparisons."""
+    if f.state and c.state != f.state:
+        return False
+    if f.department and f.department not in (c.departments or []):
+        return False
+    if f.urgency and c.urgency != f.urgency:
+        return False
+    if f.kind and c.kind != f.kind:
+        return False
+    if f.q:
+        needle = f.q.strip().lower()
+        hay = " ".join(x or "" for x in (c.text, c.institution, c.place, c.ticket)).lower()
+        ticket = normalise_ticket(f.q)
+        if needle not in hay and not (ticket and ticket == c.ticket):
+            return False
+    return True
+
+
+def load_rows(session: Session, *, viewer: Viewer, filters: Filters, now: datetime) -> list[Row]:
+    """Every case this viewer may see that matches the filters, newest first."""
+    settings = get_settings()
+    everything = list(session.scalars(select(Complaint).order_by(Complaint.created_at.desc())))
+    tracking = {t.complaint_id: t for t in session.scalars(select(CaseTracking))}
+    visible = {c.id: c for c in everything if can_see(viewer, c)}
+    groups = repeat_groups(
+        [CaseKey(c.id, c.institution, c.place, c.category, c.created_at) for c in everything],
+        window_days=settings.repeat_window_days,
+    )
+    rows = []
+    for c in visible.values():
+        if not _matches(c, filters):
+            continue
+        t = tracking.get(c.id)
+        dl = sla.deadline(state=c.state, urgency=c.urgency, created_at=c.created_at,
+                          extension_days=t.extension_days if t else 0)
+        colour = sla.colour(dl, now=now, yellow_ratio=settings.sla_yellow_ratio)
+        if filters.overdue and colour != "red":
+            continue
+        repeats = [visible[i] for i in groups.get(c.id, []) if i in visible]
+        rows.append(Row(c, dl, colour, repeats))
+    return rows
+
+
+def to_item(row: Row) -> CaseItem:
+    """Queue row for the API."""
+    c = row.complaint
+    return CaseItem(
+        ticket=c.ticket, kind=c.kind, state=c.state, urgency=c.urgency, category=c.category,
+        lead_department=c.lead_department, departments=list(c.departments or []),
+        institution=c.institution, place=c.place, excerpt=excerpt(c.text),
+        created_at=c.created_at, due_at=row.deadline.due_at if row.deadline else None,
+        sla=row.sla, repeat_count=len(row.repeats),
+    )
+
+
+def list_cases(
+    session: Session, *, viewer: Viewer, filters: Filters, page: int, page_size: int,
+    now: datetime | None = None,
+) -> CaseList:
+    """One page of the queue."""
+    rows = load_rows(session, viewer=viewer, filters=filters, now=now or utcnow())
+    start = (page - 1) * page_size
+    return CaseList(items=[to_item(r) for r in rows[start : start + page_size]],
+                    total=len(rows), page=page, page_size=page_size)
+
+
+def _conversation(c: Complaint, viewer: Viewer) -> list[dict[str, Any]] | None:
+    """Stored transcript; texts masked for department officers."""
+    if c.conversation is None or viewer.full_contact:
+        return c.conversation
+    return [{**turn, "text": mask_pii(str(turn["text"]))} if isinstance(turn, dict) and "text" in turn
+            else turn for turn in c.conversation]
+
+
+def case_detail(
+    session: Session, *, complaint: Complaint, viewer: Viewer, now: datetime | None = None
+) -> CaseDetail:
+    """The case page; a hotline/admin read of a number in clear is audited (event + commit)."""
+    now = now or utcnow()
+    c = complaint
+    if c.phone and viewer.full_contact:
+        add_event(c, actor=viewer.actor, action="contact_viewed", note="查看工单详情（含来电号码）")
+        session.commit()
+    contact = Contact(phone=c.phone if viewer.full_contact else mask_phone(c.phone),
+                      masked=bool(c.phone) and not viewer.full_contact)
+    rows = load_rows(session, viewer=viewer, filters=Filters(), now=now)
+    row = next((r for r in rows if r.complaint.id == c.id), Row(c, None, "none"))
+    tracking = session.get(CaseTracking, c.id)
+    actions = workflow.allowed(state=c.state, role=viewer.role, is_lead=is_lead(viewer, c))
+    return CaseDetail(
+        ticket=c.ticket, kind=c.kind, state=c.state, urgency=c.urgency, category=c.category,
+        text=c.text if viewer.full_contact else mask_pii(c.text),
+        institution=c.institution, place=c.place, when=c.when_text, channel=c.channel,
+        created_at=c.created_at, updated_at=c.updated_at,
+        due_at=row.deadline.due_at if row.deadline else None, sla=row.sla,
+        triage=c.triage, departments=list(c.departments or []), lead_department=c.lead_department,
+        contact=contact,
+        events=[EventOut.model_validate(e) for e in c.events],
+        allowed_actions=[AllowedAction(action=a, label=label) for a, label in actions],
+        repeats=[RepeatOut(ticket=r.ticket, state=r.state, created_at=r.created_at,
+                           excerpt=excerpt(r.text)) for r in row.repeats],
+        satisfaction=tracking.satisfaction if tracking else None,
+        conversation=_conversation(c, viewer),
+    )

@@ -1,0 +1,290 @@
+"""Internal endpoints of the guided conversations: operator checklist, leave calculator, clarify, hand-off."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import socket
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.config import Settings
+from api.errors import install_error_handlers
+from api.guides.routes import router
+from tests.conftest import TEST_SERVICE_TOKEN, create_test_app
+
+AUTH = {"Authorization": f"Bearer {TEST_SERVICE_TOKEN}"}
+TODAY = "2026-11-28"
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def client(settings_override: Callable[..., Settings]) -> Iterator[TestClient]:
+    """Bare app with the guides router; Rasa points at a port nobody listens on."""
+    settings_override(
+        service_token=TEST_SERVICE_TOKEN,
+        hotline="12399",
+        hotline_name="测试热线",
+        rasa_url=f"http://127.0.0.1:{_closed_port()}",
+    )
+    app = create_test_app(router)
+    install_error_handlers(app)
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def _post(client: TestClient, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    response = client.post(path, json=body, headers=AUTH)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_service_token_is_required(client: TestClient) -> None:
+    assert client.post("/api/internal/leave", json={"event": "birth"}).status_code == 401
+    wrong = {"Authorization": "Bearer nope-nope-nope"}
+    assert client.post("/api/internal/handoff/abc/release", headers=wrong).status_code == 401
+
+
+def test_operator_parse_reads_several_answers(client: TestClient) -> None:
+    body = _post(
+        client,
+        "/api/internal/operator/parse",
+        {"text": "营利性的 租的小区里的房子 全日制 收2到3岁", "intent": "inform"},
+    )
+    assert body["answers"] == {
+        "nature": "for_profit",
+        "premises": "rented",
+        "location": "residential",
+        "services": ["full_day"],
+        "ages": ["age_2_3"],
+    }
+    assert body["step_aside"] is False
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "aside"),
+    [
+        ("保育员要不要持证？", "ask_staff_qualification", True),
+        ("全日制", "ask_service_types", False),
+        ("全日制和半日制有啥区别吗", "ask_service_types", True),
+        ("转人工", "human_handoff", True),
+        ("不对 是非营利的", "correct", False),
+        ("我说错了", "correct", True),
+        ("嗯嗯", "affirm", False),
+    ],
+)
+def test_operator_parse_knows_when_to_step_aside(
+    client: TestClient, text: str, intent: str, aside: bool
+) -> None:
+    assert (
+        _post(client, "/api/internal/operator/parse", {"text": text, "intent": intent})[
+            "step_aside"
+        ]
+        is aside
+    )
+
+
+def test_rented_for_profit_checklist(client: TestClient) -> None:
+    body = _post(
+        client,
+        "/api/internal/operator-checklist",
+        {
+            "nature": "for_profit",
+            "premises": "rented",
+            "location": "residential",
+            "services": ["full_day", "hourly"],
+            "ages": ["age_2_3"],
+        },
+    )
+    assert body["kind"] == "form"
+    titles = [s["title"] for s in body["steps"]]
+    assert (
+        "房屋租赁登记备案" in titles and "房屋安全鉴定" in titles and "营利性机构注册登记" in titles
+    )
+    assert [s["number"] for s in body["steps"]] == list(range(1, len(titles) + 1))
+    assert "区市场监管局" in body["text"] and "区民政局" not in body["text"]
+    for phrase in ("持证上岗", "育婴员、保育员、保健员、保安员", "第一责任人", "人防、技防和物防"):
+        assert phrase in body["text"]
+    assert all(s["doc"].startswith("攀仁府办〔2020〕128号") for s in body["sources"])
+    assert all(s["sources"] for s in body["steps"])
+
+
+def test_non_profit_checklist_goes_to_civil_affairs(client: TestClient) -> None:
+    body = _post(
+        client,
+        "/api/internal/operator-checklist",
+        {
+            "nature": "non_profit",
+            "premises": "new_build",
+            "location": "other",
+            "services": ["half_day"],
+            "ages": [],
+        },
+    )
+    departments = [s["department"] for s in body["steps"]]
+    assert "区民政局" in departments and "区市场监管局" not in departments[:8]
+    assert departments[0] == "市自然资源和规划局仁和区分局"
+
+
+def test_leave_parse_understands_a_whole_sentence(client: TestClient) -> None:
+    body = _post(
+        client, "/api/internal/leave/parse", {"text": "老婆昨天剖腹产 生了双胞胎", "today": TODAY}
+    )
+    assert body["event"] == "birth" and body["date"] == "2026-11-27"
+    assert body["delivery"] == "normal" and body["babies"] == 2
+
+
+def test_leave_parse_due_dates_are_in_the_future(client: TestClient) -> None:
+    body = _post(
+        client,
+        "/api/internal/leave/parse",
+        {"text": "3.5", "event": "due", "slot": "leave_date", "today": TODAY},
+    )
+    assert body["date"] == "2027-03-05"
+    body = _post(
+        client,
+        "/api/internal/leave/parse",
+        {"text": "3.5", "event": "birth", "slot": "leave_date", "today": TODAY},
+    )
+    assert body["date"] == "2026-03-05"
+
+
+def test_leave_parse_impossible_date_asks_back(client: TestClient) -> None:
+    body = _post(
+        client,
+        "/api/internal/leave/parse",
+        {"text": "2月30号", "slot": "leave_date", "today": TODAY},
+    )
+    assert body["date"] is None
+    assert "2月没有30号" in body["date_error"]
+
+
+def test_leave_parse_pregnancy_length(client: TestClient) -> None:
+    assert _post(client, "/api/internal/leave/parse", {"text": "孕10周", "slot": "leave_months"})[
+        "months"
+    ] == pytest.approx(2.33)
+    assert (
+        _post(client, "/api/internal/leave/parse", {"text": "4", "slot": "leave_months"})["months"]
+        == 4
+    )
+
+
+@pytest.mark.parametrize(
+    ("event", "delivery", "babies"),
+    list(itertools.product(["birth", "due"], ["normal", "difficult"], [1, 2, 3])),
+)
+def test_leave_every_birth_combination(
+    client: TestClient, event: str, delivery: str, babies: int
+) -> None:
+    start = dt.date(2026, 12, 1)
+    body = _post(
+        client,
+        "/api/internal/leave",
+        {"event": event, "date": start.isoformat(), "delivery": delivery, "babies": babies},
+    )
+    mother = 98 + (15 if delivery == "difficult" else 0) + 15 * (babies - 1) + 60
+    assert body["mother_days"] == mother
+    assert body["father_days"] == 20
+    assert body["last_day"] == (start + dt.timedelta(days=mother - 1)).isoformat()
+    assert body["father_last_day"] == (start + dt.timedelta(days=19)).isoformat()
+    last = start + dt.timedelta(days=mother - 1)
+    assert f"{last.year}年{last.month}月{last.day}日" in body["text"]
+    assert "适用规则" in body["text"] and "人力资源社会保障局" in body["text"]
+    assert ("预产期" in body["text"]) == (event == "due")
+    assert {s["doc"] for s in body["sources"]} >= {"国务院令第619号《女职工劳动保护特别规定》"}
+
+
+@pytest.mark.parametrize(("months", "days"), [(2, 15), (3.9, 15), (4, 42), (6, 42)])
+def test_leave_miscarriage(client: TestClient, months: float, days: int) -> None:
+    body = _post(
+        client,
+        "/api/internal/leave",
+        {"event": "miscarriage", "date": "2026-11-20", "months": months},
+    )
+    assert body["mother_days"] == days
+    assert body["father_days"] is None
+    assert body["last_day"] == (dt.date(2026, 11, 20) + dt.timedelta(days=days - 1)).isoformat()
+    assert "60 天" in body["text"] and "人力资源社会保障局" in body["text"]
+
+
+def _ranking(*pairs: tuple[str, float]) -> list[dict[str, Any]]:
+    return [{"name": name, "confidence": conf} for name, conf in pairs]
+
+
+def test_clarify_offers_close_policy_intents(client: TestClient) -> None:
+    body = _post(
+        client,
+        "/api/internal/clarify",
+        {
+            "text": "那个假",
+            "intent": "nlu_fallback",
+            "confidence": 0.35,
+            "intent_ranking": _ranking(
+                ("nlu_fallback", 0.35),
+                ("ask_paternity_leave", 0.34),
+                ("ask_maternity_leave", 0.31),
+                ("ask_leave_pay", 0.15),
+                ("greet", 0.05),
+            ),
+        },
+    )
+    assert body["kind"] == "clarify"
+    assert body["text"] == "您是想问："
+    assert [b["payload"] for b in body["buttons"]] == [
+        "/ask_paternity_leave",
+        "/ask_maternity_leave",
+    ]
+
+
+def test_clarify_passes_when_not_two_policy_intents(client: TestClient) -> None:
+    body = _post(
+        client,
+        "/api/internal/clarify",
+        {
+            "text": "哈哈",
+            "intent": "nlu_fallback",
+            "confidence": 0.3,
+            "intent_ranking": _ranking(
+                ("nlu_fallback", 0.3), ("greet", 0.29), ("ask_maternity_leave", 0.28)
+            ),
+        },
+    )
+    assert body["kind"] == "pass" and body["handoff_after"] == 2
+
+
+def test_second_misunderstanding_hands_off(client: TestClient) -> None:
+    body = _post(
+        client,
+        "/api/internal/clarify",
+        {
+            "text": "那个假",
+            "intent": "nlu_fallback",
+            "misunderstood_before": 1,
+            "intent_ranking": _ranking(
+                ("ask_paternity_leave", 0.34), ("ask_maternity_leave", 0.31)
+            ),
+        },
+    )
+    assert body["kind"] == "handoff"
+    assert "12399" in body["text"] and "留言" in body["text"]
+
+
+def test_handoff_offer_uses_the_configured_hotline(client: TestClient) -> None:
+    body = _post(client, "/api/internal/handoff", {"sender_id": "wx-1"})
+    assert body["kind"] == "handoff" and body["hotline"] == "12399"
+    assert "测试热线（12399）" in body["text"]
+    assert {b["payload"] for b in body["buttons"]} == {"/deny", "/continue_bot"}
+
+
+def test_release_reports_an_unreachable_engine(client: TestClient) -> None:
+    response = client.post("/api/internal/handoff/wx-1/release", headers=AUTH)
+    assert response.status_code == 503
+    assert "恢复" in response.json()["detail"]

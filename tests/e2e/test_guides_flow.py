@@ -1,0 +1,120 @@
+"""Guided flows through POST /api/chat on the real stack: operator checklist, leave calculator, hand-off."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from tests.e2e.stack import SERVICE_TOKEN, Stack
+
+
+def _say(stack: Stack, sender: str, text: str) -> dict:
+    response = stack.chat(sender, text)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def _text(body: dict) -> str:
+    return "\n".join(m["text"] for m in body["messages"])
+
+
+def _sender(name: str) -> str:
+    return f"{name}-{uuid.uuid4().hex[:8]}"
+
+
+def test_operator_guide_with_side_question_correction_and_resend(stack: Stack) -> None:
+    sender = _sender("op")
+    body = _say(stack, sender, "我想开一家托育机构")
+    assert body["kind"] == "form" and "1/5" in _text(body)
+    body = _say(stack, sender, '/inform{"guide_answer":"for_profit"}')
+    assert body["kind"] == "form" and "2/5" in _text(body)
+    body = _say(stack, sender, "保育员是不是都要持证上岗？")
+    assert any(m.get("sources") for m in body["messages"]), body
+    assert "2/5" in body["messages"][-1]["text"]
+    body = _say(stack, sender, "租的房子，在小区里面")
+    assert "4/5" in _text(body), body
+    body = _say(stack, sender, "不对 我们是非营利的")
+    assert "4/5" in _text(body), body
+    body = _say(stack, sender, '/inform{"guide_answer":"full_day"}')
+    assert "5/5" in _text(body)
+    body = _say(stack, sender, "收2到3岁的")
+    checklist = body["messages"][-1]["text"]
+    assert body["kind"] == "form"
+    assert "区民政局" in checklist and "房屋租赁登记备案" in checklist and "持证上岗" in checklist
+    assert "区市场监管局负责营利性" not in checklist
+    assert body["messages"][-1]["sources"]
+    body = _say(stack, sender, "再发一遍清单")
+    assert body["kind"] == "form" and body["messages"][-1]["text"] == checklist
+
+
+def test_operator_guide_cancel(stack: Stack) -> None:
+    sender = _sender("op-cancel")
+    assert _say(stack, sender, "我想开一家托育机构")["kind"] == "form"
+    body = _say(stack, sender, "算了")
+    assert body["kind"] == "form" and "已经退出" in _text(body)
+    body = _say(stack, sender, "男方护理假几天")
+    assert body["kind"] == "answer"
+
+
+def test_leave_calculator_with_an_impossible_date(stack: Stack) -> None:
+    sender = _sender("leave")
+    body = _say(stack, sender, "帮我算产假")
+    assert body["kind"] == "form"
+    body = _say(stack, sender, '/inform{"guide_answer":"birth"}')
+    assert "哪天出生" in _text(body)
+    body = _say(stack, sender, "2月30号")
+    assert body["kind"] == "form" and "2月没有30号" in _text(body)
+    body = _say(stack, sender, "昨天")
+    assert "顺产" in _text(body)
+    body = _say(stack, sender, '/inform{"guide_answer":"normal"}')
+    assert "几个宝宝" in _text(body)
+    body = _say(stack, sender, '/inform{"guide_answer":"1"}')
+    result = body["messages"][-1]["text"]
+    born = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date() - dt.timedelta(days=1)
+    last = born + dt.timedelta(days=157)
+    assert body["kind"] == "form"
+    assert (
+        "158 天" in result
+        and "20 天" in result
+        and f"{last.year}年{last.month}月{last.day}日" in result
+    )
+    assert "人力资源社会保障局" in result
+
+
+def test_handoff_message_quiet_then_staff_release(stack: Stack) -> None:
+    sender = _sender("handoff")
+    body = _say(stack, sender, "转人工")
+    assert body["kind"] == "handoff" and "12345" in _text(body)
+    body = _say(stack, sender, "我想问问托育补贴怎么申请 电话13812345678")
+    assert body["kind"] == "handoff" and "已收到您的留言" in _text(body)
+    body = _say(stack, sender, "产假多少天")
+    assert (
+        body["kind"] == "handoff" and len(body["messages"]) == 1 and "继续问机器人" in _text(body)
+    )
+    denied = httpx.post(f"{stack.url}/api/internal/handoff/{sender}/release", timeout=10)
+    assert denied.status_code == 401
+    released = httpx.post(
+        f"{stack.url}/api/internal/handoff/{sender}/release",
+        headers={"Authorization": f"Bearer {SERVICE_TOKEN}"},
+        timeout=10,
+    )
+    assert released.status_code == 200, released.text
+    body = _say(stack, sender, "产假多少天")
+    assert body["kind"] != "handoff"
+
+
+def test_two_misunderstandings_hand_off_and_user_resumes(stack: Stack) -> None:
+    sender = _sender("miss")
+    first = _say(stack, sender, "/nlu_fallback")
+    assert first["kind"] in ("clarify", "out_of_scope")
+    second = _say(stack, sender, "/nlu_fallback")
+    assert second["kind"] == "handoff" and "12345" in _text(second)
+    body = _say(stack, sender, "/deny")
+    assert body["kind"] == "handoff" and "不留言" in _text(body)
+    body = _say(stack, sender, "继续问机器人")
+    assert "恢复自动回答" in _text(body)
+    body = _say(stack, sender, "/ask_paternity_leave")
+    assert body["kind"] == "answer" and "20" in _text(body)
