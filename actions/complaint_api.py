@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Any, Dict, Optional
+from typing import Any
 
 import aiohttp
 
@@ -23,17 +23,17 @@ class AppReply:
     """HTTP status and JSON body (empty dict if the body was not JSON)."""
 
     status: int
-    body: Dict[str, Any]
+    body: dict[str, Any]
 
 
 class ComplaintApi:
     """Relays the flow's requests; the app decides routing, urgency, tickets and PINs."""
 
-    def __init__(self, settings: Optional[ActionSettings] = None) -> None:
+    def __init__(self, settings: ActionSettings | None = None) -> None:
         self.settings = settings or get_settings()
 
-    async def _post(self, path: str, payload: Dict[str, Any], *,
-                    headers: Optional[Dict[str, str]] = None) -> AppReply:
+    async def _post(self, path: str, payload: dict[str, Any], *,
+                    headers: dict[str, str] | None = None) -> AppReply:
         """POST with the service token; transport errors and 5xx are retried, 4xx returned as is."""
         url = f"{self.settings.app_url}{path}"
         all_headers = {"Authorization": f"Bearer {self.settings.service_token}", **(headers or {})}
@@ -41,15 +41,15 @@ class ComplaintApi:
         last: str = ""
         for attempt in range(self.settings.retries + 1):
             try:
-                async with aiohttp.ClientSession(timeout=timeout) as session:
-                    async with session.post(url, json=payload, headers=all_headers) as response:
-                        if response.status < 500:
-                            try:
-                                body = await response.json(content_type=None)
-                            except ValueError:
-                                body = {}
-                            return AppReply(response.status, body if isinstance(body, dict) else {})
-                        last = f"HTTP {response.status}"
+                async with aiohttp.ClientSession(timeout=timeout) as session, \
+                        session.post(url, json=payload, headers=all_headers) as response:
+                    if response.status < 500:
+                        try:
+                            body = await response.json(content_type=None)
+                        except ValueError:
+                            body = {}
+                        return AppReply(response.status, body if isinstance(body, dict) else {})
+                    last = f"HTTP {response.status}"
             except (aiohttp.ClientError, asyncio.TimeoutError) as error:
                 last = type(error).__name__
             logger.warning("app call %s failed (attempt %d): %s", path, attempt + 1, last)
@@ -57,7 +57,7 @@ class ComplaintApi:
                 await asyncio.sleep(0.3 * (attempt + 1))
         raise ComplaintAppDown(f"{path}: {last}")
 
-    async def triage(self, text: str) -> Optional[Dict[str, Any]]:
+    async def triage(self, text: str) -> dict[str, Any] | None:
         """Departments, urgency and facts for a complaint text; None if triage is unavailable."""
         try:
             reply = await self._post("/api/triage", {"text": text})
@@ -65,7 +65,7 @@ class ComplaintApi:
             return None
         return reply.body if reply.status == 200 and reply.body.get("urgency") else None
 
-    async def file(self, payload: Dict[str, Any], *, idempotency_key: str) -> AppReply:
+    async def file(self, payload: dict[str, Any], *, idempotency_key: str) -> AppReply:
         """File the complaint; the same key on a retry returns the original case."""
         return await self._post("/api/complaints", payload, headers={"Idempotency-Key": idempotency_key})
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
@@ -20,7 +20,7 @@ STATUS_SLOTS = ("status_ticket", "status_verifier")
 BEIJING = timezone(timedelta(hours=8), "北京时间")
 
 
-def local_time(stamp: Optional[str]) -> str:
+def local_time(stamp: str | None) -> str:
     """An ISO timestamp from the app as 2026-11-28 14:03 (Beijing time)."""
     if not stamp:
         return "—"
@@ -33,7 +33,7 @@ def local_time(stamp: Optional[str]) -> str:
     return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
 
 
-def status_text(found: Dict[str, Any]) -> str:
+def status_text(found: dict[str, Any]) -> str:
     """What the public may see about a case: state and dates only."""
     return "\n".join([
         f"工单 {found.get('ticket')} 的办理情况：",
@@ -46,11 +46,11 @@ def status_text(found: Dict[str, Any]) -> str:
 class ValidateComplaintStatusForm(FormValidationAction):
     """Reads the ticket (also from the triggering message) and the verifier."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_complaint_status_form"
 
     async def extract_status_ticket(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> Dict[Text, Any]:
+                                    domain: DomainDict) -> dict[str, Any]:
         """At form start only: a ticket number written in the request itself."""
         if tracker.active_loop_name == FORM or tracker.get_slot("status_ticket"):
             return {}
@@ -58,7 +58,7 @@ class ValidateComplaintStatusForm(FormValidationAction):
         return {"status_ticket": ticket} if ticket else {}
 
     async def validate_status_ticket(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                     domain: DomainDict) -> Dict[Text, Any]:
+                                     domain: DomainDict) -> dict[str, Any]:
         """TY + 8-digit date + sequence, however it was typed."""
         if value is None:
             return {"status_ticket": None}
@@ -68,7 +68,7 @@ class ValidateComplaintStatusForm(FormValidationAction):
         return {"status_ticket": ticket}
 
     async def validate_status_verifier(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                       domain: DomainDict) -> Dict[Text, Any]:
+                                       domain: DomainDict) -> dict[str, Any]:
         """6-digit PIN or 4-digit phone ending."""
         if value is None:
             return {"status_verifier": None}
@@ -81,13 +81,13 @@ class ValidateComplaintStatusForm(FormValidationAction):
 class ActionCheckComplaintStatus(Action):
     """Ask the app's public lookup and report state and dates."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_check_complaint_status"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+                  domain: dict[str, Any]) -> list[EventType]:
         api = ComplaintApi()
-        reset: List[EventType] = [SlotSet(slot, None) for slot in STATUS_SLOTS]
+        reset: list[EventType] = [SlotSet(slot, None) for slot in STATUS_SLOTS]
         ticket, verifier = tracker.get_slot("status_ticket"), tracker.get_slot("status_verifier")
         if not ticket or not verifier:
             dispatcher.utter_message(response="utter_status_not_found", hotline=api.settings.hotline)
@@ -109,10 +109,10 @@ class ActionCheckComplaintStatus(Action):
 class ActionCancelStatusLookup(Action):
     """Stop the status lookup."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_cancel_status_lookup"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+                  domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(response="utter_status_cancelled")
         return [ActiveLoop(None), SlotSet("requested_slot", None)] + [SlotSet(s, None) for s in STATUS_SLOTS]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
@@ -16,14 +16,14 @@ from actions.complaints import COMPLAINT_SLOTS, form_message, is_urgent
 logger = logging.getLogger(__name__)
 
 
-def _given(value: Optional[str]) -> Optional[str]:
+def _given(value: str | None) -> str | None:
     """A slot value as the app wants it: the 「不知道」/「不留」 markers mean not given."""
     return None if value in (None, "", cw.UNKNOWN, cw.NO_PHONE) else str(value)
 
 
-def complaint_payload(tracker: Tracker) -> Dict[str, Any]:
+def complaint_payload(tracker: Tracker) -> dict[str, Any]:
     """The request body, built only from slots so every retry sends the very same body."""
-    payload: Dict[str, Any] = {
+    payload: dict[str, Any] = {
         "text": tracker.get_slot("complaint_text"),
         "institution": _given(tracker.get_slot("complaint_institution")),
         "place": _given(tracker.get_slot("complaint_place")),
@@ -39,7 +39,7 @@ def complaint_payload(tracker: Tracker) -> Dict[str, Any]:
     return payload
 
 
-def receipt_text(filed: Dict[str, Any], *, phone_left: bool) -> str:
+def receipt_text(filed: dict[str, Any], *, phone_left: bool) -> str:
     """Ticket, lead department, reply time and how to look the case up later."""
     lines = [
         "投诉已提交 ✅",
@@ -63,11 +63,11 @@ def receipt_text(filed: Dict[str, Any], *, phone_left: bool) -> str:
 class ActionSubmitComplaint(Action):
     """File the confirmed complaint once; tell the truth when the app does not answer."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_submit_complaint"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+                  domain: dict[str, Any]) -> list[EventType]:
         confirm = tracker.get_slot("complaint_confirm")
         if confirm == "cancel":
             return await ActionCancelComplaint().run(dispatcher, tracker, domain)
@@ -95,10 +95,10 @@ class ActionSubmitComplaint(Action):
 class ActionCancelComplaint(Action):
     """Stop the complaint: nothing was filed, and nothing of it is kept."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_cancel_complaint"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+                  domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(response="utter_complaint_cancelled")
         return [ActiveLoop(None), SlotSet("requested_slot", None)] + [SlotSet(slot, None) for slot in COMPLAINT_SLOTS]

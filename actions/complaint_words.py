@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
 
 import yaml
 
@@ -23,20 +22,20 @@ _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 class Words:
     """The reviewed word lists."""
 
-    trigger_phrases: Tuple[str, ...]
+    trigger_phrases: tuple[str, ...]
     min_description_chars: int
-    unknown: Tuple[str, ...]
-    no_phone: Tuple[str, ...]
-    confirm: Tuple[str, ...]
-    cancel: Tuple[str, ...]
-    edit: Tuple[str, ...]
-    fields: Tuple[Tuple[str, Tuple[str, ...]], ...]
+    unknown: tuple[str, ...]
+    no_phone: tuple[str, ...]
+    confirm: tuple[str, ...]
+    cancel: tuple[str, ...]
+    edit: tuple[str, ...]
+    fields: tuple[tuple[str, tuple[str, ...]], ...]
 
 
 @lru_cache(maxsize=1)
 def words() -> Words:
     """Load the word lists once (on first use, not at import)."""
-    raw: Dict = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    raw: dict = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
     fields = tuple((name, tuple(str(w) for w in ws)) for name, ws in raw["fields"].items())
     return Words(
         trigger_phrases=tuple(sorted((str(w) for w in raw["trigger_phrases"]), key=len, reverse=True)),
@@ -46,7 +45,7 @@ def words() -> Words:
     )
 
 
-def _has(text: str, options: Tuple[str, ...]) -> bool:
+def _has(text: str, options: tuple[str, ...]) -> bool:
     lowered = text.lower()
     return any(option in lowered for option in options)
 
@@ -64,7 +63,7 @@ def is_unknown(text: str) -> bool:
     return _has(text, words().unknown) and len(text) <= 20
 
 
-def find_phone(text: str) -> Optional[str]:
+def find_phone(text: str) -> str | None:
     """The first mobile (1[3-9]xxxxxxxxx) or landline (区号+7–8 位) number in the text, digits only."""
     compact = re.sub(r"[\s\-()（）]", "", text)
     compact = re.sub(r"(?:\+86|0086)(?=1[3-9]\d{9})", "", compact)
@@ -80,20 +79,20 @@ def wants_no_phone(text: str) -> bool:
     return find_phone(text) is None and _has(text, words().no_phone)
 
 
-def find_ticket(text: str) -> Optional[str]:
+def find_ticket(text: str) -> str | None:
     """A ticket number typed loosely (「ty 20261128 0042」) in canonical form TY20261128-0042."""
     match = _TICKET.search(text)
     return f"TY{match.group(1)}-{match.group(2)}" if match else None
 
 
-def find_verifier(text: str) -> Optional[str]:
+def find_verifier(text: str) -> str | None:
     """A 6-digit PIN or a phone's last 4 digits, alone in the message (spaces allowed)."""
     digits = re.sub(r"\s", "", text)
     match = re.search(r"(?<!\d)(\d{6}|\d{4})(?!\d)", digits)
     return match.group(1) if match else None
 
 
-def summary_reply(text: str, intent: Optional[str]) -> str:
+def summary_reply(text: str, intent: str | None) -> str:
     """What the user said at the summary: 'edit', 'cancel', 'confirm' or 'unclear'."""
     if intent == "correct" or _has(text, words().edit):
         return "edit"
@@ -106,7 +105,7 @@ def summary_reply(text: str, intent: Optional[str]) -> str:
     return "unclear"
 
 
-def field_named(text: str) -> Optional[str]:
+def field_named(text: str) -> str | None:
     """The slot a correction is about (「修改地址」→ complaint_place), or None if not named."""
     for name, keywords in words().fields:
         if _has(text, keywords):
@@ -114,6 +113,6 @@ def field_named(text: str) -> Optional[str]:
     return None
 
 
-def field_buttons() -> List[Dict[str, str]]:
+def field_buttons() -> list[dict[str, str]]:
     """Buttons offering each field for correction."""
     return [{"title": title, "payload": title} for title in ("修改经过", "修改机构", "修改地址", "修改时间", "修改电话")]

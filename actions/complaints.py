@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -17,8 +17,8 @@ FORM = "complaint_form"
 FORM_SLOTS = ("complaint_text", "complaint_institution", "complaint_place", "complaint_when",
               "complaint_phone", "complaint_confirm")
 # everything one complaint keeps in the tracker (complaint_ticket survives: it is the last filed case)
-COMPLAINT_SLOTS = FORM_SLOTS + ("complaint_edit", "complaint_key", "complaint_channel", "complaint_triage",
-                                "complaint_urgency")
+COMPLAINT_SLOTS = (*FORM_SLOTS, "complaint_edit", "complaint_key", "complaint_channel", "complaint_triage",
+                   "complaint_urgency")
 URGENT = {"urgent", "high", "emergency", "紧急", "加急"}
 CHANNELS = {"web", "wechat", "phone", "api"}
 MAX_TEXT = 5000
@@ -27,7 +27,7 @@ FIELD_LABELS = {"complaint_text": "事情经过", "complaint_institution": "机�
                 "complaint_when": "时间", "complaint_phone": "联系电话"}
 
 
-def is_urgent(urgency: Optional[str]) -> bool:
+def is_urgent(urgency: str | None) -> bool:
     """Triage urgency values that mean a child may be in danger now."""
     return str(urgency or "").lower() in URGENT
 
@@ -41,13 +41,13 @@ def latest_channel(tracker: Tracker) -> str:
     return "web"
 
 
-def latest_intent(tracker: Tracker) -> Optional[str]:
+def latest_intent(tracker: Tracker) -> str | None:
     """Name of the intent of the latest user message."""
     return ((tracker.latest_message or {}).get("intent") or {}).get("name")
 
 
 def form_message(dispatcher: CollectingDispatcher, text: str, *, kind: str = "form",
-                 buttons: Optional[List[Dict[str, str]]] = None) -> None:
+                 buttons: list[dict[str, str]] | None = None) -> None:
     """Send a flow message as a custom payload carrying its kind."""
     dispatcher.utter_message(json_message={"kind": kind, "text": text, "buttons": buttons or []})
 
@@ -55,12 +55,12 @@ def form_message(dispatcher: CollectingDispatcher, text: str, *, kind: str = "fo
 class ActionStartComplaint(Action):
     """Clear what a previous complaint left and make this complaint's Idempotency-Key, once."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_start_complaint"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
-        events: List[EventType] = [SlotSet(slot, None) for slot in COMPLAINT_SLOTS
+                  domain: dict[str, Any]) -> list[EventType]:
+        events: list[EventType] = [SlotSet(slot, None) for slot in COMPLAINT_SLOTS
                                    if tracker.get_slot(slot) is not None and slot != "complaint_key"]
         events += [SlotSet("complaint_key", uuid.uuid4().hex), SlotSet("complaint_channel", latest_channel(tracker))]
         return events
@@ -69,11 +69,11 @@ class ActionStartComplaint(Action):
 class ValidateComplaintForm(FormValidationAction):
     """Takes the triggering message as the complaint when it describes one; validates every answer."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_complaint_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
+                  domain: DomainDict) -> list[EventType]:
         """At activation with a described problem, acknowledge it (after any urgent advice)."""
         activating = tracker.active_loop_name != FORM
         events = await super().run(dispatcher, tracker, domain)
@@ -82,7 +82,7 @@ class ValidateComplaintForm(FormValidationAction):
         return events
 
     async def extract_complaint_text(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                     domain: DomainDict) -> Dict[Text, Any]:
+                                     domain: DomainDict) -> dict[str, Any]:
         """At form start only: the whole triggering message, if it says more than 「我要投诉」."""
         if tracker.active_loop_name == FORM or tracker.get_slot("complaint_text"):
             return {}
@@ -90,7 +90,7 @@ class ValidateComplaintForm(FormValidationAction):
         return {"complaint_text": text} if text and cw.describes_problem(text) else {}
 
     async def validate_complaint_text(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                      domain: DomainDict) -> Dict[Text, Any]:
+                                      domain: DomainDict) -> dict[str, Any]:
         """Keep the text whole; ask the app's triage at once and warn first if the case is urgent."""
         if value is None:
             return {"complaint_text": None}  # cleared by action_start_complaint, nothing to check
@@ -102,7 +102,7 @@ class ValidateComplaintForm(FormValidationAction):
             dispatcher.utter_message(response="utter_complaint_text_too_short")
             return {"complaint_text": None}
         triage = await ComplaintApi().triage(text)
-        result: Dict[Text, Any] = {"complaint_text": text, "complaint_triage": triage}
+        result: dict[str, Any] = {"complaint_text": text, "complaint_triage": triage}
         if triage is None:
             return result  # the app triages again when the case is filed
         urgency = triage.get("urgency")
@@ -120,7 +120,7 @@ class ValidateComplaintForm(FormValidationAction):
         return result
 
     @staticmethod
-    def _optional_field(slot: str, value: Any, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+    def _optional_field(slot: str, value: Any, dispatcher: CollectingDispatcher) -> dict[str, Any]:
         """Free text up to 200 characters; 「不知道」 is an answer too."""
         if value is None:
             return {slot: None}
@@ -133,22 +133,22 @@ class ValidateComplaintForm(FormValidationAction):
         return {slot: text[:MAX_FIELD]}
 
     async def validate_complaint_institution(self, value: Any, dispatcher: CollectingDispatcher,
-                                             tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+                                             tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         """Institution name, or 「不知道」."""
         return self._optional_field("complaint_institution", value, dispatcher)
 
     async def validate_complaint_place(self, value: Any, dispatcher: CollectingDispatcher,
-                                       tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+                                       tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         """Township/street or address, or 「不清楚」."""
         return self._optional_field("complaint_place", value, dispatcher)
 
     async def validate_complaint_when(self, value: Any, dispatcher: CollectingDispatcher,
-                                      tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+                                      tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         """When it happened, in the user's words, or 「记不清」."""
         return self._optional_field("complaint_when", value, dispatcher)
 
     async def validate_complaint_phone(self, value: Any, dispatcher: CollectingDispatcher,
-                                       tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+                                       tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         """A mobile 1[3-9]xxxxxxxxx or a landline, digits only; 「不留」 leaves none."""
         if value is None:
             return {"complaint_phone": None}
@@ -162,7 +162,7 @@ class ValidateComplaintForm(FormValidationAction):
         return {"complaint_phone": None}
 
     async def validate_complaint_confirm(self, value: Any, dispatcher: CollectingDispatcher,
-                                         tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+                                         tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         """确认提交 → yes; 取消 → cancel; 「修改地址」 clears that field so the form asks it again."""
         if value is None:
             return {"complaint_confirm": None}
@@ -182,18 +182,18 @@ class ValidateComplaintForm(FormValidationAction):
         return {"complaint_confirm": None, "complaint_edit": None}
 
     @staticmethod
-    def _clear_field(field: str, text: str, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+    def _clear_field(field: str, text: str, dispatcher: CollectingDispatcher) -> dict[str, Any]:
         """Clear one field (a new phone number given in the same message is taken at once)."""
         if field == "complaint_phone" and cw.find_phone(text):
             return {"complaint_phone": cw.find_phone(text), "complaint_confirm": None, "complaint_edit": None}
         dispatcher.utter_message(response="utter_complaint_edit_field", field=FIELD_LABELS[field])
-        cleared: Dict[Text, Any] = {field: None, "complaint_confirm": None, "complaint_edit": None}
+        cleared: dict[str, Any] = {field: None, "complaint_confirm": None, "complaint_edit": None}
         if field == "complaint_text":
             cleared.update({"complaint_triage": None})
         return cleared
 
 
-def _shown(value: Optional[str], *, empty: str = cw.UNKNOWN) -> str:
+def _shown(value: str | None, *, empty: str = cw.UNKNOWN) -> str:
     """A field as shown in the summary."""
     return empty if value in (None, "", cw.UNKNOWN) else str(value)
 
@@ -219,11 +219,11 @@ def summary_text(tracker: Tracker) -> str:
 class ActionAskComplaintConfirm(Action):
     """Show the summary with 确认提交 / 修改 / 取消, or ask which field to change."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_complaint_confirm"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+                  domain: dict[str, Any]) -> list[EventType]:
         if tracker.get_slot("complaint_edit") == "ask":
             form_message(dispatcher, "您想改哪一项？", buttons=cw.field_buttons())
             return []

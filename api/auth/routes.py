@@ -120,7 +120,7 @@ def create_user(body: UserCreate, admin: AdminDep, session: SessionDep) -> UserA
                                    role=body.role, department=body.department,
                                    display_name=body.display_name, actor=admin.actor)
     except service.AccountError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from exc
+        raise HTTPException(422, str(exc)) from exc
     except service.AccountConflict as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
     return _admin_read(session, user)
@@ -136,7 +136,7 @@ def patch_user(user_id: int, body: UserPatch, admin: AdminDep, session: SessionD
             display_name=body.display_name, department_given="department" in body.model_fields_set,
         )
     except service.AccountError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from exc
+        raise HTTPException(422, str(exc)) from exc
     except service.AccountConflict as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
     if user is None:

@@ -29,8 +29,9 @@ router = APIRouter(prefix="/console", include_in_schema=False)
 
 def _page(name: str) -> FileResponse:
     """One HTML page with the console's security headers."""
-    return FileResponse(STATIC / f"{name}.html", media_type="text/html; charset=utf-8",
-                        headers=SECURITY_HEADERS)
+    return FileResponse(
+        STATIC / f"{name}.html", media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS
+    )
 
 
 @router.get("")

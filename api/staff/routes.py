@@ -111,7 +111,7 @@ def act(ticket: str, body: ActionRequest, session: SessionDep, who: ViewerDep) -
         raise HTTPException(status.HTTP_403_FORBIDDEN, exc.detail) from exc
     except workflow.MissingField as exc:
         session.rollback()
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, exc.detail) from exc
+        raise HTTPException(422, exc.detail) from exc
     return service.case_detail(session, complaint=complaint, viewer=who)
 
 

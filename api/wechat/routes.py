@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
 from wechatpy import parse_message
 
@@ -83,7 +83,7 @@ async def handshake(request: Request, channel: ChannelDep, signature: str = "", 
 @router.post("/wechat", include_in_schema=False)
 async def receive(request: Request, channel: ChannelDep, engine: EngineDep,
                   signature: str = "", timestamp: str = "", nonce: str = "",
-                  encrypt_type: Annotated[str, Query()] = "", msg_signature: str = "") -> Response:
+                  encrypt_type: str = "", msg_signature: str = "") -> Response:
     """A user message or event: answered with a passive XML reply (encrypted if it came encrypted)."""
     if channel.codec is None:
         return _not_configured(channel)

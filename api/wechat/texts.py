@@ -8,7 +8,7 @@ HOLDING = "正在为您查询，请稍候…"
 LATER_PREFIX = "上次的问题回复如下…"
 NOT_HEARD = "抱歉，没听清，请打字或再说一次 🙏"
 MORE_HINT = "回复「更多」查看剩余内容"
-MORE_WORDS = frozenset({"更多", "更多内容", "查看更多", "继续", "more"})
+MORE_WORDS = frozenset({"更多", "更多内容", "查看更多", "看更多", "more"})  # not 继续: the engine uses it
 NO_MORE = "没有更多内容了，您可以直接输入新的问题。"
 OPTION_LINE = "回复 {number}：{title}"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import pytest
 import requests
@@ -14,7 +14,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import complaint_words as cw
 from actions.complaint_status import ActionCheckComplaintStatus, ValidateComplaintStatusForm
 from actions.complaint_submit import ActionCancelComplaint, ActionSubmitComplaint
-from actions.complaints import ActionAskComplaintConfirm, ActionStartComplaint, ValidateComplaintForm
+from actions.complaints import (
+    ActionAskComplaintConfirm,
+    ActionStartComplaint,
+    ValidateComplaintForm,
+)
 from tests.actions.conftest import TOKEN
 
 TICKET_RE = re.compile(r"TY\d{8}-\d{4}")
@@ -22,8 +26,8 @@ FEES = "我要投诉，小太阳托育园每个月都多收400块兴趣班的钱
 ABUSE = "投诉 我家娃在托育园被老师打了 脸上有巴掌印 胳膊也青一块"
 
 
-def tracker(text: str = "", intent: str = "inform", *, slots: Optional[Dict[str, Any]] = None,
-            active_loop: Optional[str] = None, events: Optional[List[Dict[str, Any]]] = None,
+def tracker(text: str = "", intent: str = "inform", *, slots: dict[str, Any] | None = None,
+            active_loop: str | None = None, events: list[dict[str, Any]] | None = None,
             sender: str = "test-user") -> Tracker:
     """A tracker whose latest user message is `text`; `events` default to just that message."""
     latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []}
@@ -32,17 +36,17 @@ def tracker(text: str = "", intent: str = "inform", *, slots: Optional[Dict[str,
                    {"name": active_loop} if active_loop else {}, "action_listen")
 
 
-def shown(dispatcher: CollectingDispatcher) -> List[Dict[str, Any]]:
+def shown(dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
     """Each message as (response name or custom kind, text)."""
     return [{"response": m.get("response"), "kind": (m.get("custom") or {}).get("kind"),
              "text": (m.get("custom") or {}).get("text") or m.get("text") or ""} for m in dispatcher.messages]
 
 
-def slot_events(events: List[Dict[str, Any]]) -> Dict[str, Any]:
+def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
-def filled(**overrides: Any) -> Dict[str, Any]:
+def filled(**overrides: Any) -> dict[str, Any]:
     """Slots of a confirmed, complete complaint with a fresh idempotency key."""
     slots = {
         "complaint_text": "托育园每月多收300元材料费，入园合同里没有写",
@@ -331,7 +335,7 @@ async def test_nothing_to_retry_says_so(app_env: str) -> None:
 
 
 @pytest.fixture
-def filed_case(app_env: str) -> Dict[str, str]:
+def filed_case(app_env: str) -> dict[str, str]:
     """A case filed straight through the app API, with its PIN."""
     response = requests.post(f"{app_env}/api/complaints", json={
         "text": "托管班把娃一个人留在教室里睡觉，老师都出去了", "phone": "13698761234", "channel": "web",
@@ -348,7 +352,7 @@ async def test_ticket_in_the_request_is_read_at_form_start(engine_domain: dict) 
 
 
 @pytest.mark.parametrize(("answer", "expected"), [("TY20261128-0042", "TY20261128-0042"), ("单号忘了", None)])
-async def test_ticket_validation(answer: str, expected: Optional[str]) -> None:
+async def test_ticket_validation(answer: str, expected: str | None) -> None:
     dispatcher = CollectingDispatcher()
     result = await ValidateComplaintStatusForm().validate_status_ticket(answer, dispatcher, tracker(answer), {})
     assert result == {"status_ticket": expected}
@@ -356,14 +360,14 @@ async def test_ticket_validation(answer: str, expected: Optional[str]) -> None:
 
 
 @pytest.mark.parametrize(("answer", "expected"), [("123456", "123456"), ("尾号 1234", "1234"), ("12", None)])
-async def test_verifier_validation(answer: str, expected: Optional[str]) -> None:
+async def test_verifier_validation(answer: str, expected: str | None) -> None:
     result = await ValidateComplaintStatusForm().validate_status_verifier(answer, CollectingDispatcher(),
                                                                          tracker(answer), {})
     assert result == {"status_verifier": expected}
 
 
 @pytest.mark.parametrize("which", ["pin", "last4"])
-async def test_status_with_pin_or_phone_last4(filed_case: Dict[str, str], which: str) -> None:
+async def test_status_with_pin_or_phone_last4(filed_case: dict[str, str], which: str) -> None:
     verifier = filed_case["pin"] if which == "pin" else "1234"
     dispatcher = CollectingDispatcher()
     slots = {"status_ticket": filed_case["ticket"], "status_verifier": verifier}
@@ -375,7 +379,7 @@ async def test_status_with_pin_or_phone_last4(filed_case: Dict[str, str], which:
     assert all(value is None for value in slot_events(events).values())
 
 
-async def test_wrong_verifier_finds_nothing(filed_case: Dict[str, str]) -> None:
+async def test_wrong_verifier_finds_nothing(filed_case: dict[str, str]) -> None:
     wrong = "000000" if filed_case["pin"] != "000000" else "111111"
     dispatcher = CollectingDispatcher()
     slots = {"status_ticket": filed_case["ticket"], "status_verifier": wrong}

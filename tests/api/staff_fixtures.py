@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -32,16 +33,25 @@ def client(make_client: Callable[..., TestClient]) -> TestClient:
     return make_client(router, admin_router, staff_router, triage_router)
 
 
+@lru_cache
+def password_hash() -> str:
+    """One real argon2 hash of PASSWORD per test run (hashing is deliberately slow)."""
+    from api.auth.security import hash_password
+
+    return hash_password(PASSWORD)
+
+
 @pytest.fixture
 def accounts(db_session: Session) -> dict[str, int]:
     """One account per role (two department officers of different departments); name → id."""
-    from api.auth.service import create_user
+    from api.auth.models import User
 
-    ids = {}
-    for name, (role, department) in ACCOUNTS.items():
-        ids[name] = create_user(session=db_session, username=name, password=PASSWORD, role=role,
-                                department=department).id
-    return ids
+    users = {name: User(username=name, password_hash=password_hash(), role=role,
+                        department=department, active=True, token_version=0)
+             for name, (role, department) in ACCOUNTS.items()}
+    db_session.add_all(users.values())
+    db_session.commit()
+    return {name: user.id for name, user in users.items()}
 
 
 @pytest.fixture

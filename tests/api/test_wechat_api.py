@@ -10,8 +10,8 @@ import pytest
 from tests.api.test_wechat_fakes import (  # noqa: F401 - fixtures
     TOKEN,
     Harness,
-    engine_server_fixture,
     decrypted_content,
+    engine_server_fixture,
     fake_engine_fixture,
     new_openid,
     post_encrypted,

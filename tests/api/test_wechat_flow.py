@@ -13,8 +13,8 @@ from api.wechat.config import key
 from api.wechat.render import utf8_len
 from tests.api.test_wechat_fakes import (  # noqa: F401 - fixtures
     Harness,
-    engine_server_fixture,
     decrypted_content,
+    engine_server_fixture,
     fake_engine_fixture,
     message_xml,
     new_msg_id,

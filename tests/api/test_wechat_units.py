@@ -11,7 +11,7 @@ from api.chat.schemas import Button, ChatMessage, ChatResponse, Source
 from api.config import Settings
 from api.wechat.config import missing_settings, sender_id
 from api.wechat.render import option_number, render, split, utf8_len
-from api.wechat.sender import NextMessageSender, RecordingSender
+from api.wechat.sender import NextMessageSender, RecordingSender, WeChatClientSender, make_sender
 from api.wechat.store import MemoryStore, RedisStore
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -125,3 +125,11 @@ async def test_recording_sender_records_in_order() -> None:
     await sender.send_text("o1", "a")
     await sender.send_text("o2", "b")
     assert sender.wait_for(2, timeout=0) == [("o1", "a"), ("o2", "b")]
+
+
+def test_sender_is_the_customer_service_api_only_with_appid_and_secret() -> None:
+    store = MemoryStore()
+    with_secret = Settings(wechat_appid="wx0123456789abcdef", wechat_appsecret="s" * 32, redis_url=REDIS_URL)
+    assert isinstance(make_sender(with_secret, store), WeChatClientSender)  # builds the client, no network yet
+    without = Settings(wechat_appid="wx0123456789abcdef", wechat_appsecret="")
+    assert isinstance(make_sender(without, store), NextMessageSender)

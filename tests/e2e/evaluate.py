@@ -74,20 +74,24 @@ def score_questions(url: str, questions: list[dict[str, Any]], verbose: bool) ->
     return result
 
 
-def score_complaints(url: str, complaints: list[dict[str, Any]], verbose: bool) -> dict[str, Any] | None:
+def score_complaints(url: str, complaints: list[dict[str, Any]], verbose: bool) -> dict[str, Any]:
     """Triage each complaint through POST /api/triage and compute the README's metrics."""
-    try:
-        from api.triage.evaluate import score
-    except ImportError:
-        print("(triage not available yet)")
-        return None
-    predictions = []
-    with httpx.Client(timeout=30, headers={"Authorization": f"Bearer {SERVICE_TOKEN}"}) as client:
-        for c in complaints:
-            response = client.post(f"{url}/api/triage", json={"text": c["text"]})
-            predictions.append(response.json() if response.status_code == 200 else {"departments": [], "urgency": "normal"})
-    result = score(complaints, predictions)
-    return result
+    from api.triage.evaluate import score
+    from api.triage.schemas import TriageResponse
+
+    client = httpx.Client(timeout=30, headers={"Authorization": f"Bearer {SERVICE_TOKEN}"})
+
+    def predict(text: str) -> TriageResponse:
+        response = client.post(f"{url}/api/triage", json={"text": text})
+        response.raise_for_status()
+        return TriageResponse.model_validate(response.json())
+
+    with client:
+        result = score(complaints, predict=predict)
+    if verbose:
+        for failure in result.get("failures", []):
+            print(f"  ✗ {failure}")
+    return {k: v for k, v in result.items() if k != "failures"}
 
 
 def main() -> None:
@@ -105,7 +109,7 @@ def main() -> None:
             print(f"  {key:20s} {value:.3f}" if isinstance(value, float) else f"  {key:20s} {value}")
         if data.get("complaints"):
             c = score_complaints(url, data["complaints"], args.verbose)
-            if c:
+            if c is not None:
                 print("\n== complaints ==")
                 for key, value in c.items():
                     print(f"  {key:20s} {value:.3f}" if isinstance(value, float) else f"  {key:20s} {value}")

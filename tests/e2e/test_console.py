@@ -32,7 +32,9 @@ DESK = {"width": 1280, "height": 800}
 TABLET = {"width": 1024, "height": 768}
 UI_MS = 15_000
 # a parent's web complaint about a refused refund, typed the way people type on WeChat
-COMPLAINT = "七彩虹托育园收了我们半年的托费4800，娃才去了两个礼拜就说不退钱了😤 园长电话也不接 咋办啊"
+COMPLAINT = (
+    "七彩虹托育园收了我们半年的托费4800，娃才去了两个礼拜就说不退钱了😤 园长电话也不接 咋办啊"
+)
 COMPLAINT_PHONE = "13987654321"
 CALL_NOTES = "来电说金沙社区有家托管班老师把小孩关厕所里罚站，今天下午的事，家长很着急"
 
@@ -53,8 +55,13 @@ def app_url() -> Iterator[str]:
         "ACTION_URL": f"http://127.0.0.1:{free_port()}",
         "REDIS_URL": "",
     }
-    migrate = subprocess.run([str(APP_BIN / "python"), "-m", "api.cli", "migrate"], cwd=ROOT,
-                             env=env, capture_output=True, text=True)
+    migrate = subprocess.run(
+        [str(APP_BIN / "python"), "-m", "api.cli", "migrate"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert migrate.returncode == 0, migrate.stderr[-2000:]
     stack = Stack(workdir, port, 0, 0, env)
     stack.start("app")
@@ -102,9 +109,19 @@ def world(app_url: str) -> dict[str, str]:
         detail = admin.get(f"/api/staff/cases/{ticket}").json()
         lead = next(d["name"] for d in detail["triage"]["departments"] if d["role"] == "lead")
         for body in (
-            {"username": HOTLINE[0], "password": HOTLINE[1], "role": "hotline", "display_name": "热线 小周"},
-            {"username": "officer_e2e", "password": OFFICER_PASSWORD, "role": "department",
-             "department": lead, "display_name": "经办 老杨"},
+            {
+                "username": HOTLINE[0],
+                "password": HOTLINE[1],
+                "role": "hotline",
+                "display_name": "热线 小周",
+            },
+            {
+                "username": "officer_e2e",
+                "password": OFFICER_PASSWORD,
+                "role": "department",
+                "department": lead,
+                "display_name": "经办 老杨",
+            },
         ):
             r = admin.post("/api/admin/users", json=body)
             assert r.status_code == 201, r.text
@@ -187,11 +204,24 @@ def test_login_errors_are_shown(browser: Browser, app_url: str, world: dict[str,
     page.get_by_role("button", name="登录").click()
     expect(page.locator("#login-error")).to_contain_text("用户名或密码不正确")
     expect(page).to_have_url(re.compile(r"/console/login"))
+
+    # after five failures the account is locked for a while; the page says so
+    error = page.locator("#login-error")
+    page.get_by_label("用户名").fill("ghost_e2e")
+    for _ in range(6):
+        page.get_by_label("密码").fill("guess-again")
+        page.get_by_role("button", name="登录").click()
+        expect(page.get_by_role("button", name="登录")).to_be_enabled()
+        if "锁定" in (error.text_content() or ""):
+            break
+    expect(error).to_contain_text("账号暂时锁定")
+    expect(error).to_contain_text("分钟后再试")
     s.close()
 
 
-def test_full_case_flow_hotline_department_follow_up(browser: Browser, app_url: str,
-                                                     world: dict[str, str]) -> None:
+def test_full_case_flow_hotline_department_follow_up(
+    browser: Browser, app_url: str, world: dict[str, str]
+) -> None:
     ticket, lead = world["ticket"], world["lead"]
     hot = Session(browser, app_url)
     page = hot.login(*HOTLINE)
@@ -324,12 +354,16 @@ def test_stats_and_admin_pages(browser: Browser, app_url: str, world: dict[str, 
     ready(page)
     expect(page.locator("#charts svg[role='img']")).to_have_count(4)
     expect(page.locator("#charts")).to_contain_text(world["lead"])
-    expect(page.locator("#s-export")).to_have_attribute("href", re.compile(r"^/api/staff/export\.csv"))
+    expect(page.locator("#s-export")).to_have_attribute(
+        "href", re.compile(r"^/api/staff/export\.csv")
+    )
     shot(page, "stats")
 
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="账号管理").click()
     ready(page)
-    expect(page.locator("#user-rows tr[data-username='officer_e2e']")).to_contain_text(world["lead"])
+    expect(page.locator("#user-rows tr[data-username='officer_e2e']")).to_contain_text(
+        world["lead"]
+    )
     page.get_by_label("用户名").fill("rexian_new")
     page.get_by_label("角色").select_option("hotline")
     expect(page.get_by_label("所属部门")).to_be_hidden()

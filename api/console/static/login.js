@@ -17,7 +17,7 @@ function nextUrl() {
 function loginError(err) {
   if (!(err instanceof ApiError)) return "登录出错了，请重试。";
   const d = err.detail ? `（${err.detail}）` : "";
-  if (err.status === 401) return "用户名或密码不正确。" + (err.detail && !/invalid|incorrect/i.test(err.detail) ? d : "");
+  if (err.status === 401) return (err.detail || "用户名或密码不正确").replace(/[。.]$/, "") + "。";
   if (err.status === 423 || err.status === 429) {
     return "账号暂时锁定：" + (err.detail || "登录失败次数过多，请稍后再试").replace(/[。.]$/, "") + "。如需立即解锁请联系管理员重置密码。";
   }

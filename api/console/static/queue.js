@@ -71,9 +71,9 @@ function buildRow(item, index) {
   cell(tr, urgencyBadge(item.urgency));
   cell(tr, stateBadge(item.state));
   cell(tr, item.category, "col-category");
-  cell(tr, item.lead_department || (item.departments && item.departments[0]));
+  cell(tr, item.lead_department || (item.departments && item.departments[0]), "col-lead");
   cell(tr, [item.institution, item.place].filter(Boolean).join(" / "), "col-optional col-place");
-  cell(tr, fmtTime(item.created_at), "nowrap col-optional");
+  cell(tr, fmtTime(item.created_at), "nowrap col-optional col-created");
   cell(tr, slaMark(item.sla, item.due_at));
   const n = Number(item.repeat_count) || 0;
   const rep = cell(tr, n > 0 ? el("span", "repeat", "×" + n) : "—", "num");

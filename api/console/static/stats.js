@@ -75,15 +75,20 @@ function kpi(label, value, unit) {
   return box;
 }
 
-const hours = (h) => (h == null || Number.isNaN(Number(h)) ? null : Number(h).toFixed(1));
+/** Median duration as [number, unit]: minutes under an hour, else hours with one decimal. */
+function duration(h) {
+  if (h == null || Number.isNaN(Number(h))) return [null, ""];
+  const n = Number(h);
+  return n < 1 ? [Math.round(n * 60), "分钟"] : [n.toFixed(1), "小时"];
+}
 
 function render(data) {
   const byState = entries(data.by_state);
   const total = byState.reduce((s, [, n]) => s + n, 0);
   clear($("kpis")).append(
     kpi("工单总数", total, "件"),
-    kpi("签收用时（中位数）", hours(data.median_hours_to_accept), "小时"),
-    kpi("办结用时（中位数）", hours(data.median_hours_to_resolve), "小时"),
+    kpi("签收用时（中位数）", ...duration(data.median_hours_to_accept)),
+    kpi("办结用时（中位数）", ...duration(data.median_hours_to_resolve)),
   );
   const desc = (rows) => rows.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], "zh"));
   const stateOrder = (k) => (STATES.includes(k) ? STATES.indexOf(k) : 99);
