@@ -69,18 +69,32 @@ def admin(
     from api.db import get_sessionmaker, upgrade_db
 
     username = username or typer.prompt("管理员用户名", default="admin")
-    password = password or typer.prompt("密码（至少 10 位）", hide_input=True, confirmation_prompt=True)
+    password = password or typer.prompt(
+        "密码（至少 10 位）", hide_input=True, confirmation_prompt=True
+    )
     upgrade_db()
     with get_sessionmaker()() as session:
         existing = session.scalars(select(User).where(User.username == username)).one_or_none()
         try:
             if existing is None:
-                create_user(session=session, username=username, password=password, role="admin",
-                            display_name="管理员", actor="cli")
+                create_user(
+                    session=session,
+                    username=username,
+                    password=password,
+                    role="admin",
+                    display_name="管理员",
+                    actor="cli",
+                )
                 console.print(f"[green]管理员账号 {username} 已创建[/green]")
             else:
-                update_user(session=session, user_id=existing.id, actor="cli", password=password,
-                            role="admin", active=True)
+                update_user(
+                    session=session,
+                    user_id=existing.id,
+                    actor="cli",
+                    password=password,
+                    role="admin",
+                    active=True,
+                )
                 console.print(f"[green]账号 {username} 已设为管理员并重置密码[/green]")
         except (AccountError, AccountConflict) as error:
             console.print(f"[red]{error}[/red]")

@@ -25,6 +25,7 @@ from api.kb.routes import internal_router as kb_internal_router
 from api.kb.routes import router as kb_router
 from api.staff.routes import router as staff_router
 from api.triage.routes import router as triage_router
+from api.wechat.routes import router as wechat_router
 
 STATIC = Path(__file__).parent / "static"
 
@@ -46,7 +47,7 @@ def create_app() -> FastAPI:
                   description="攀枝花市仁和区 3 岁以下婴幼儿照护政策助手：聊天、知识库、投诉、分派。")
     install_error_handlers(app)
     for router in (health_router, chat_router, kb_router, kb_internal_router, complaints_router,
-                   console_router, auth_router, auth_admin_router, staff_router, triage_router):
+                   console_router, auth_router, auth_admin_router, staff_router, triage_router, wechat_router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache, partial
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from knowledge.leave import format_leave_reply, parse_leave_query
 from knowledge.loader import Knowledge, load_knowledge
@@ -33,28 +36,15 @@ INTENT_FALLBACK_THRESHOLD = 0.32
 INTENT_TRUSTED = 0.7
 CLARIFY_MARGIN = 0.02
 CLARIFY_BELOW = 0.8
+INTENT_PREFERRED = 0.5
+PREFERRED_MIN = 0.2
+PREFERRED_OVERRIDE_GAP = 0.15
+GENERIC_DEPARTMENTS = 3
 FOLLOWUP_MAX_CHARS = 14
 LEAVE_INTENTS = frozenset(
     {"ask_maternity_leave", "ask_paternity_leave", "ask_leave_calculation", "ask_leave_pay"}
 )
-DEPARTMENTS = (
-    "区卫生健康局",
-    "区发改局",
-    "市自然资源和规划局仁和区分局",
-    "区教育和体育局",
-    "市公安局仁和区分局",
-    "区民政局",
-    "区财政局",
-    "区人力资源社会保障局",
-    "区住建局",
-    "区市场监管局",
-    "区综合执法局",
-    "区总工会",
-    "区妇联",
-    "区税务局",
-    "仁和区消防救援大队",
-    "乡镇（街道）",
-)
+DEPARTMENTS_FILE = Path(__file__).resolve().parent / "data" / "departments.yml"
 _FOLLOWUP = re.compile(
     r"^(那|那么|那如果|如果是|要是|还有|另外|换成|那要是)|呢[?？!！。~～]*$|^(要)?多少钱"
 )
@@ -127,25 +117,77 @@ def _clarify(kb: Knowledge, hits: list[ScoredEntry]) -> Answer:
     )
 
 
-def _lead_department(entry: Entry) -> str | None:
+@lru_cache(maxsize=1)
+def departments() -> tuple[str, ...]:
+    """Canonical department names, from data/departments.yml (四、组织实施（一）（二）)."""
+    raw = yaml.safe_load(DEPARTMENTS_FILE.read_text(encoding="utf-8"))
+    return tuple(d["name"] for d in raw["departments"])
+
+
+def _named_departments(entry: Entry) -> list[str]:
+    """Departments an entry's answer names, in the order it names them."""
+    found = sorted((entry.answer.find(d), d) for d in departments() if d in entry.answer)
+    return [d for _, d in found]
+
+
+def lead_department(entry: Entry) -> str | None:
     """First department an entry's answer names (two answers sending people to the same place agree)."""
-    found = [(entry.answer.find(d), d) for d in DEPARTMENTS if d in entry.answer]
-    return min(found)[1] if found else None
+    named = _named_departments(entry)
+    return named[0] if named else None
+
+
+def _duty_entry(kb: Knowledge, department: str) -> Entry | None:
+    """The entry stating a department's own duty clause (tagged with the department's name)."""
+    return next(
+        (e for e in kb.entries if department in e.tags and e.intents[0] == "ask_department_duty"),
+        None,
+    )
+
+
+def _for_department(
+    kb: Knowledge, hits: list[ScoredEntry], department: str
+) -> ScoredEntry | Entry | None:
+    """Best answer that sends the user to `department`.
+
+    The top hit stays when it is confident and clearly ahead; otherwise the best hit leading with the
+    department, a specific one before a catch-all naming many departments, else its duty entry.
+    """
+    leading = [h for h in hits if lead_department(h.entry) == department]
+    specific = [h for h in leading if len(_named_departments(h.entry)) < GENERIC_DEPARTMENTS]
+    best = (specific or leading or [None])[0]
+    if best is not None and best.score >= PREFERRED_MIN:
+        top = hits[0]
+        if (
+            top is not best
+            and lead_department(top.entry) not in (None, department)
+            and len(_named_departments(top.entry)) < GENERIC_DEPARTMENTS
+            and top.score - best.score > PREFERRED_OVERRIDE_GAP
+        ):
+            return top
+        return best
+    return _duty_entry(kb, department)
 
 
 def _close_candidates(hits: list[ScoredEntry]) -> list[ScoredEntry]:
-    """Top hit plus runners-up within the margin from other topics and departments (max 3)."""
+    """Top hit plus near-equal runners-up from other topics that send people elsewhere (max 3).
+
+    Both must name a department and the departments must differ: two answers that agree on where to
+    go, or that send nowhere, are not worth a question back.
+    """
     top = hits[0]
     picked = [top]
+    top_place = lead_department(top.entry)
+    if top_place is None:
+        return picked
     for hit in hits[1:]:
         groups = {p.entry.group for p in picked}
-        same_place = _lead_department(hit.entry) is not None and _lead_department(
-            hit.entry
-        ) == _lead_department(top.entry)
+        places = {lead_department(p.entry) for p in picked}
+        place = lead_department(hit.entry)
         if (
             top.score - hit.score <= CLARIFY_MARGIN
             and hit.entry.group not in groups
-            and not same_place
+            and place is not None
+            and place not in places
         ):
             picked.append(hit)
         if len(picked) == 3:
@@ -167,26 +209,38 @@ def _confident(hits: list[ScoredEntry], *, domain: bool) -> bool:
 
 
 def _decide(
-    kb: Knowledge, text: str, hits: list[ScoredEntry], intent: str | None, confidence: float
+    kb: Knowledge,
+    text: str,
+    hits: list[ScoredEntry],
+    intent: str | None,
+    confidence: float,
+    *,
+    preferred_department: str | None = None,
 ) -> Answer:
-    """Answer, clarify, or fall back (handoff/out_of_scope) from ranked hits."""
+    """Answer, clarify, or fall back (handoff/out_of_scope) from ranked hits.
+
+    preferred_department: where complaint triage sends this kind of problem; it settles close calls
+    and rescues a weak match with that department's entry.
+    """
     domain = in_domain(expand(text))
+    if preferred_department and (domain or (hits and hits[0].intent_match)):
+        chosen = _for_department(kb, hits, preferred_department)
+        if chosen is not None:
+            return _reply(kb, chosen.entry if isinstance(chosen, ScoredEntry) else chosen)
     if hits and _confident(hits, domain=domain):
         close = _close_candidates(hits) if hits[0].score < CLARIFY_BELOW else hits[:1]
-        decisive = (
-            intent
-            and confidence >= INTENT_TRUSTED
-            and hits[0].intent_match
-            and not any(h.intent_match for h in close[1:])
-        )
-        if len(close) > 1 and not decisive:
+        if len(close) > 1 and intent in INTENTS and confidence >= INTENT_PREFERRED:
+            matching = [h for h in close if h.intent_match]
+            if matching:
+                return _reply(kb, matching[0].entry)
+        if len(close) > 1:
             return _clarify(kb, close)
         return _reply(kb, hits[0].entry)
-    if intent in INTENTS and confidence >= INTENT_TRUSTED:
+    if intent in INTENTS and confidence >= INTENT_TRUSTED and domain:
         matching = [h for h in hits if h.intent_match]
         if matching and matching[0].score >= INTENT_FALLBACK_THRESHOLD:
             return _reply(kb, matching[0].entry)
-    if domain or (intent in INTENTS and confidence >= INTENT_TRUSTED):
+    if domain:
         return Answer(kind="handoff", text=handoff_text(no_match=True))
     return Answer(kind="out_of_scope", text=out_of_scope_text(None))
 
@@ -210,18 +264,28 @@ def answer(
     context: Mapping[str, Any] | None = None,
     ranking: Iterable[tuple[str, float]] = (),
     hotline: str | None = None,
+    boosts: Mapping[str, float] | None = None,
+    preferred_department: str | None = None,
 ) -> Answer:
     """Reply to one message; `{hotline}` stays in the text unless hotline is given.
 
     ranking: the NLU intent ranking; when the top intent is not a policy intent (e.g. nlu_fallback),
     the best-ranked policy intent is used instead, with its own confidence.
+    boosts / preferred_department: routing hints from outside (the API's complaint triage): score
+    bonuses by entry id, and the department that handles this kind of problem.
     """
     if intent not in INTENTS:
         ranked = [(name, conf) for name, conf in ranking if name in INTENTS]
         if ranked:
             intent, confidence = max(ranked, key=lambda item: item[1])
     result = _answer(
-        text=text, intent=intent, confidence=confidence, entities=list(entities), context=context
+        text=text,
+        intent=intent,
+        confidence=confidence,
+        entities=list(entities),
+        context=context,
+        boosts=dict(boosts or {}),
+        preferred_department=preferred_department if preferred_department in departments() else None,
     )
     if hotline is not None:
         result = result.model_copy(update={"text": result.text.replace("{hotline}", hotline)})
@@ -235,6 +299,8 @@ def _answer(
     confidence: float,
     entities: list[Any],
     context: Mapping[str, Any] | None,
+    boosts: dict[str, float],
+    preferred_department: str | None,
 ) -> Answer:
     """answer() without the hotline substitution."""
     kb = load_knowledge()
@@ -263,10 +329,20 @@ def _answer(
         retriever.search, intent=intent, intent_confidence=confidence, entities=entities, top_k=6
     )
     if followup and prev:
-        hits = search(text, boosts=_followup_boosts(prev))
+        hits = search(text, boosts=_merged(_followup_boosts(prev), boosts))
         if not hits or hits[0].score < ANSWER_THRESHOLD:
-            hits = search(f"{text} {prev.title}", boosts={prev.id: -0.1})
+            hits = search(f"{text} {prev.title}", boosts=_merged({prev.id: -0.1}, boosts))
         if hits and _confident(hits, domain=True):
             return _reply(kb, hits[0].entry)
-    hits = search(text)
-    return _decide(kb, text, hits, intent, confidence)
+    hits = search(text, boosts=boosts or None)
+    return _decide(
+        kb, text, hits, intent, confidence, preferred_department=preferred_department
+    )
+
+
+def _merged(first: Mapping[str, float], second: Mapping[str, float]) -> dict[str, float]:
+    """Two boost maps added key by key."""
+    out = dict(first)
+    for key, value in second.items():
+        out[key] = out.get(key, 0.0) + value
+    return out

@@ -9,16 +9,24 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel
 
+from knowledge.loader import load_knowledge
+from knowledge.retrieval import synonyms
 from knowledge.text import normalize, tidy
 
 SCOPE_FILE = Path(__file__).resolve().parent / "data" / "scope.yml"
+_DIGITS_ONLY = re.compile(r"^[\d\s.]+天?$")
 
 
 class Category(BaseModel):
-    """One out-of-scope category: its patterns, escape words and reply."""
+    """One out-of-scope category: its patterns, escape words and reply.
+
+    topic: a subject filter (stocks, weather…) that a childcare word in the same message overrides;
+    region and medical filters (topic false) apply whatever else the message says.
+    """
 
     name: str
     text: str
+    topic: bool = False
     unless: list[str] = []
     patterns: list[str]
 
@@ -31,13 +39,22 @@ class Handoff(BaseModel):
     no_match: str
 
 
+class Domain(BaseModel):
+    """Words that mark a message as infant-care talk beyond the entries' own vocabulary."""
+
+    patterns: list[str]
+    loose: list[str] = []
+    not_terms: list[str] = []
+
+
 class Scope(BaseModel):
     """The parsed scope file."""
 
     covered: str
     categories: list[Category]
     handoff: Handoff
-    domain: dict[str, list[str]]
+    domain: Domain
+    asks_department: list[str]
 
 
 @lru_cache(maxsize=1)
@@ -57,12 +74,50 @@ def _any(patterns: list[str], text: str) -> bool:
     return any(_regex(p).search(text) for p in patterns)
 
 
-def out_of_scope_category(text: str) -> Category | None:
-    """The first out-of-scope category the text falls in, or None."""
+@lru_cache(maxsize=1)
+def domain_terms() -> tuple[str, ...]:
+    """The knowledge base's own vocabulary: entry keywords and tags plus synonym terms.
+
+    Too-general words (scope.yml domain.not_terms), single characters and bare numbers are left out,
+    so "健身房营业执照" or "今天吃什么" do not count as infant-care talk.
+    """
+    raw: set[str] = set()
+    for entry in load_knowledge().entries:
+        raw.update(entry.keywords)
+        raw.update(entry.tags)
+    for key, aliases in synonyms().items():
+        raw.add(key)
+        raw.update(aliases)
+    skip = {normalize(t) for t in scope().domain.not_terms}
+    terms = {normalize(t) for t in raw}
+    kept = {t for t in terms if len(t) >= 2 and t not in skip and not _DIGITS_ONLY.match(t)}
+    return tuple(sorted(kept, key=lambda t: (-len(t), t)))
+
+
+def domain_hits(text: str) -> list[str]:
+    """Infant-care words the text contains: knowledge-base terms (longest first), then domain patterns."""
     norm = normalize(text)
+    found = [t for t in domain_terms() if t in norm]
+    return found + [p for p in scope().domain.patterns if _regex(p).search(norm)]
+
+
+def out_of_scope_category(text: str) -> Category | None:
+    """The first out-of-scope category the text falls in, or None.
+
+    Topic filters step aside when the text also uses the knowledge base's own vocabulary
+    ("基金会办非营利托育" is a registration question, not a fund question).
+    """
+    norm = normalize(text)
+    topical: bool | None = None
     for category in scope().categories:
-        if _any(category.patterns, norm) and not _any(category.unless, norm):
-            return category
+        if not _any(category.patterns, norm) or _any(category.unless, norm):
+            continue
+        if category.topic:
+            if topical is None:
+                topical = bool(domain_hits(norm))
+            if topical:
+                continue
+        return category
     return None
 
 
@@ -85,4 +140,10 @@ def handoff_text(*, no_match: bool) -> str:
 
 def in_domain(text: str) -> bool:
     """The text talks about infant care or its policy, even if no entry matched."""
-    return _any(scope().domain["patterns"], normalize(text))
+    norm = normalize(text)
+    return bool(domain_hits(norm)) or _any(scope().domain.loose, norm)
+
+
+def asks_department(text: str) -> bool:
+    """The text asks who handles something (找谁, 哪个部门, 归谁管…)."""
+    return _any(scope().asks_department, normalize(text))

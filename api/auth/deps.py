@@ -42,7 +42,9 @@ class Principal:
 
 def _unauthorized(detail: str = NOT_LOGGED_IN) -> HTTPException:
     """401 with the bearer challenge."""
-    return HTTPException(status.HTTP_401_UNAUTHORIZED, detail, headers={"WWW-Authenticate": "Bearer"})
+    return HTTPException(
+        status.HTTP_401_UNAUTHORIZED, detail, headers={"WWW-Authenticate": "Bearer"}
+    )
 
 
 def _user_for(session: Session, claims: dict[str, Any] | None) -> User:

@@ -40,31 +40,60 @@ def _login(request: Request, session: SessionDep, username: str, password: str) 
     """Authenticate or raise 401/429 (same 401 for unknown user and wrong password)."""
     try:
         user = service.authenticate(
-            session=session, settings=get_settings(), username=username, password=password,
+            session=session,
+            settings=get_settings(),
+            username=username,
+            password=password,
             ip=_client_ip(request),
         )
     except service.LoginLocked as exc:
         raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, str(exc)) from exc
     if user is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, BAD_LOGIN,
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, BAD_LOGIN, headers={"WWW-Authenticate": "Bearer"}
+        )
     return user
 
 
 @router.post("/login", response_model=LoginResponse)
-def login(body: LoginRequest, request: Request, response: Response, session: SessionDep) -> LoginResponse:
+def login(
+    body: LoginRequest, request: Request, response: Response, session: SessionDep
+) -> LoginResponse:
     """Console sign-in: HttpOnly session cookie (JWT) plus a readable CSRF cookie."""
     settings = get_settings()
     user = _login(request, session, body.username, body.password)
-    issued = issue_token(secret=settings.jwt_secret, user_id=user.id, role=user.role,
-                         token_version=user.token_version, minutes=settings.jwt_minutes, kind="session")
+    issued = issue_token(
+        secret=settings.jwt_secret,
+        user_id=user.id,
+        role=user.role,
+        token_version=user.token_version,
+        minutes=settings.jwt_minutes,
+        kind="session",
+    )
     max_age = settings.jwt_minutes * 60
-    response.set_cookie(SESSION_COOKIE, issued.token, max_age=max_age, httponly=True,
-                        samesite="strict", secure=settings.cookie_secure, path="/")
-    response.set_cookie(CSRF_COOKIE, issued.csrf or "", max_age=max_age, httponly=False,
-                        samesite="strict", secure=settings.cookie_secure, path="/")
-    return LoginResponse(user=UserRead.model_validate(user), csrf_token=issued.csrf or "",
-                         expires_at=issued.expires_at)
+    response.set_cookie(
+        SESSION_COOKIE,
+        issued.token,
+        max_age=max_age,
+        httponly=True,
+        samesite="strict",
+        secure=settings.cookie_secure,
+        path="/",
+    )
+    response.set_cookie(
+        CSRF_COOKIE,
+        issued.csrf or "",
+        max_age=max_age,
+        httponly=False,
+        samesite="strict",
+        secure=settings.cookie_secure,
+        path="/",
+    )
+    return LoginResponse(
+        user=UserRead.model_validate(user),
+        csrf_token=issued.csrf or "",
+        expires_at=issued.expires_at,
+    )
 
 
 @router.post("/token", response_model=TokenResponse)
@@ -74,21 +103,30 @@ def token(
     """OAuth2 password flow for API clients: a bearer token, no CSRF needed."""
     settings = get_settings()
     user = _login(request, session, form.username, form.password)
-    issued = issue_token(secret=settings.jwt_secret, user_id=user.id, role=user.role,
-                         token_version=user.token_version, minutes=settings.jwt_minutes, kind="access")
+    issued = issue_token(
+        secret=settings.jwt_secret,
+        user_id=user.id,
+        role=user.role,
+        token_version=user.token_version,
+        minutes=settings.jwt_minutes,
+        kind="access",
+    )
     return TokenResponse(access_token=issued.token, expires_in=settings.jwt_minutes * 60)
 
 
 @router.post("/logout", response_model=Ok)
-def logout(principal: PrincipalDep, request: Request, response: Response, session: SessionDep) -> Ok:
+def logout(
+    principal: PrincipalDep, request: Request, response: Response, session: SessionDep
+) -> Ok:
     """Revoke the presenting token and clear the cookies."""
     service.revoke(session, jti=str(principal.claims["jti"]), expires_at=principal.expires_at)
     service.audit(session, actor=principal.actor, action="logout", ip=_client_ip(request))
     session.commit()
     settings = get_settings()
     for name, httponly in ((SESSION_COOKIE, True), (CSRF_COOKIE, False)):
-        response.delete_cookie(name, path="/", samesite="strict", httponly=httponly,
-                               secure=settings.cookie_secure)
+        response.delete_cookie(
+            name, path="/", samesite="strict", httponly=httponly, secure=settings.cookie_secure
+        )
     return Ok()
 
 
@@ -116,9 +154,15 @@ def list_users(_admin: AdminDep, session: SessionDep) -> list[UserAdminRead]:
 def create_user(body: UserCreate, admin: AdminDep, session: SessionDep) -> UserAdminRead:
     """Create an account."""
     try:
-        user = service.create_user(session=session, username=body.username, password=body.password,
-                                   role=body.role, department=body.department,
-                                   display_name=body.display_name, actor=admin.actor)
+        user = service.create_user(
+            session=session,
+            username=body.username,
+            password=body.password,
+            role=body.role,
+            department=body.department,
+            display_name=body.display_name,
+            actor=admin.actor,
+        )
     except service.AccountError as exc:
         raise HTTPException(422, str(exc)) from exc
     except service.AccountConflict as exc:
@@ -127,13 +171,21 @@ def create_user(body: UserCreate, admin: AdminDep, session: SessionDep) -> UserA
 
 
 @admin_router.patch("/users/{user_id}", response_model=UserAdminRead)
-def patch_user(user_id: int, body: UserPatch, admin: AdminDep, session: SessionDep) -> UserAdminRead:
+def patch_user(
+    user_id: int, body: UserPatch, admin: AdminDep, session: SessionDep
+) -> UserAdminRead:
     """Change an account; password/role/active changes end its sessions."""
     try:
         user = service.update_user(
-            session=session, user_id=user_id, actor=admin.actor, active=body.active,
-            password=body.password, role=body.role, department=body.department,
-            display_name=body.display_name, department_given="department" in body.model_fields_set,
+            session=session,
+            user_id=user_id,
+            actor=admin.actor,
+            active=body.active,
+            password=body.password,
+            role=body.role,
+            department=body.department,
+            display_name=body.display_name,
+            department_given="department" in body.model_fields_set,
         )
     except service.AccountError as exc:
         raise HTTPException(422, str(exc)) from exc

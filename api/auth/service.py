@@ -189,11 +189,10 @@ def _throttle_row(session: Session, key: str) -> LoginThrottle:
     ).one_or_none()
     if row is None:
         row = LoginThrottle(key=key, failures=0, window_start=utcnow(), locked_until=None)
-        session.add(row)
         try:
-            session.flush()
+            with session.begin_nested():  # savepoint: a lost insert race keeps the rest
+                session.add(row)
         except IntegrityError:
-            session.rollback()
             return _throttle_row(session, key)
     return row
 
@@ -231,11 +230,14 @@ def authenticate(
     ok = verify_password(password, user.password_hash if user else None)
     if user is None or not ok or not user.active:
         lock = timedelta(minutes=settings.login_lock_minutes)
-        _fail(session, key=user_key, limit=settings.login_max_failures,
-              window=lock, lock=lock)
-        _fail(session, key=ip_key, limit=settings.login_ip_max_failures,
-              window=timedelta(minutes=settings.login_ip_window_minutes),
-              lock=timedelta(minutes=settings.login_ip_window_minutes))
+        _fail(session, key=user_key, limit=settings.login_max_failures, window=lock, lock=lock)
+        _fail(
+            session,
+            key=ip_key,
+            limit=settings.login_ip_max_failures,
+            window=timedelta(minutes=settings.login_ip_window_minutes),
+            lock=timedelta(minutes=settings.login_ip_window_minutes),
+        )
         audit(session, actor=username[:128], action="login_failed", target=username[:128], ip=ip)
         session.commit()
         return None

@@ -1,14 +1,45 @@
-"""Knowledge service for the API: search, lookup and the answer the action server relays."""
+"""Knowledge service for the API: search, lookup and the answer the action server relays.
+
+"Which department handles this?" questions also go through complaint triage (api.triage): its lead
+department and the duty clauses of its category become routing hints for knowledge.answer.answer().
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from knowledge.answer import answer as decide
+from knowledge.answer import lead_department
 from knowledge.loader import load_knowledge
-from knowledge.models import Entry
+from knowledge.models import INTENTS, Entry
 from knowledge.retrieval import get_retriever
+from knowledge.scope import asks_department
+from knowledge.text import compact
 
 from api.config import Settings
 from api.errors import NotFound
 from api.kb.schemas import AnswerRead, AnswerRequest, EntryRead, SearchHit, SearchResults
+from api.triage.classifier import score_categories
+from api.triage.loader import duty_by_id, load_categories, load_departments
+from api.triage.service import triage
+from api.triage.text import normalize
+
+ROUTED_INTENTS = frozenset({"ask_complaint_channel", "ask_department_duty", "ask_open_institution"})
+CLAUSE_BOOST = 0.15
+LEAD_BOOST = 0.08
+MIN_SEGMENT = 8
+_CLAUSE_TRIM = "；;。，,、 "
+
+
+@dataclass(frozen=True)
+class Routing:
+    """Where triage sends a question: the lead department and entry score bonuses."""
+
+    department: str
+    category: str
+    boosts: dict[str, float] = field(default_factory=dict)
 
 
 def _doc_label(doc_id: str) -> str:
@@ -42,17 +73,85 @@ def get_entry(*, entry_id: str) -> EntryRead:
     return entry_read(entry)
 
 
+def _cites_clause(entry: Entry, clause: str) -> bool:
+    """The entry quotes (part of) a department's duty clause: whole, or a long enough segment."""
+    clause = compact(clause).strip(_CLAUSE_TRIM)
+    for cite in entry.citations:
+        for segment in compact(cite.quote).split("……"):
+            segment = segment.strip(_CLAUSE_TRIM)
+            if len(segment) >= MIN_SEGMENT and (segment in clause or clause in segment):
+                return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _explicit_names() -> dict[str, str]:
+    """Unambiguous ways to write a department (name, short name, aliases of 3+ chars or ending in 局/会/联/管)."""
+    out: dict[str, str] = {}
+    for dep in load_departments().values():
+        for alias in (dep.name, dep.short, *dep.aliases):
+            if len(alias) >= 3 or alias[-1] in "局会联管":
+                out[alias] = dep.name
+    return out
+
+
+def _named_in_text(norm: str) -> set[str]:
+    """Departments the user names themselves."""
+    return {name for alias, name in _explicit_names().items() if alias in norm}
+
+
+def department_routing(*, text: str, intent: str | None) -> Routing | None:
+    """Triage's lead department for a who-handles-this question, with entry boosts; else None.
+
+    None when the question is not about who handles something, when no triage keyword fires (the
+    fallback category says nothing), or when the user already names a different department.
+    """
+    if not text.strip() or not (intent in ROUTED_INTENTS or asks_department(text)):
+        return None
+    norm = normalize(text)
+    result = triage(text=text)
+    fired = {s.name for s in score_categories(text=norm)}
+    if result.category not in fired or not result.departments:
+        return None
+    lead = result.departments[0].name
+    named = _named_in_text(norm)
+    if named and lead not in named:
+        return None
+    category = next(c for c in load_categories().categories if c.name == result.category)
+    clauses = [quote for owner, quote in map(duty_by_id().get, category.duties) if owner == lead]
+    boosts: dict[str, float] = {}
+    for entry in load_knowledge().entries:
+        bonus = CLAUSE_BOOST if any(_cites_clause(entry, c) for c in clauses) else 0.0
+        if lead_department(entry) == lead:
+            bonus += LEAD_BOOST
+        if bonus:
+            boosts[entry.id] = bonus
+    return Routing(department=lead, category=result.category, boosts=boosts)
+
+
+def _policy_intent(intent: str | None, ranking: Iterable[tuple[str, float]]) -> str | None:
+    """The NLU intent if it is a policy intent, else the best-ranked policy intent."""
+    if intent in INTENTS:
+        return intent
+    ranked = [(name, conf) for name, conf in ranking if name in INTENTS]
+    return max(ranked, key=lambda item: item[1])[0] if ranked else None
+
+
 def answer(*, request: AnswerRequest, settings: Settings) -> AnswerRead:
     """Decide answer / clarify / out_of_scope / handoff for one NLU result, hotline filled in."""
-    from knowledge.answer import answer as decide
-
+    ranking = [(r.name or "", r.confidence) for r in request.intent_ranking]
+    routing = department_routing(
+        text=request.text, intent=_policy_intent(request.intent, ranking)
+    )
     result = decide(
         text=request.text,
         intent=request.intent,
         confidence=request.confidence,
         entities=[{"entity": e.entity, "value": e.value or ""} for e in request.entities],
         context={k: v for k, v in request.context.items() if v},
-        ranking=[(r.name or "", r.confidence) for r in request.intent_ranking],
+        ranking=ranking,
+        boosts=routing.boosts if routing else None,
+        preferred_department=routing.department if routing else None,
     )
     fill = {"hotline": settings.hotline, "hotline_name": settings.hotline_name}
     data = result.model_dump()

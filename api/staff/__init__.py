@@ -1,0 +1,1 @@
+"""Staff console backend: case workflow, working-day time limits, repeats, reports, exports."""

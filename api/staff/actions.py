@@ -39,21 +39,35 @@ def _chosen(complaint: Complaint, body: ActionRequest) -> list[str]:
 
 
 def apply_action(
-    session: Session, *, complaint: Complaint, viewer: Viewer, body: ActionRequest,
+    session: Session,
+    *,
+    complaint: Complaint,
+    viewer: Viewer,
+    body: ActionRequest,
     now: datetime | None = None,
 ) -> None:
     """Check the transition table, apply the action with its event(s), and commit."""
     now = now or utcnow()
-    transition = workflow.check(action=body.action, state=complaint.state, role=viewer.role,
-                                is_lead=is_lead(viewer, complaint), given=body.given())
+    transition = workflow.check(
+        action=body.action,
+        state=complaint.state,
+        role=viewer.role,
+        is_lead=is_lead(viewer, complaint),
+        given=body.given(),
+    )
     tracking = tracking_of(session, complaint)
     note = body.note
     if body.action == "assign":
         chosen = _chosen(complaint, body)
         suggested = suggested_departments(complaint)
         if suggested and chosen != suggested:
-            add_event(complaint, actor=viewer.actor, action="triage_override", at=now,
-                      note=json.dumps({"suggested": suggested, "chosen": chosen}, ensure_ascii=False))
+            add_event(
+                complaint,
+                actor=viewer.actor,
+                action="triage_override",
+                at=now,
+                note=json.dumps({"suggested": suggested, "chosen": chosen}, ensure_ascii=False),
+            )
         complaint.departments = chosen
         complaint.lead_department = chosen[0][:64]
         tracking.assigned_at = now
@@ -76,8 +90,9 @@ def apply_action(
         tracking.satisfaction = body.satisfaction
         tracking.closed_at = now
         note = f"满意度 {body.satisfaction}/5" + (f"；{note}" if note else "")
-    add_event(complaint, actor=viewer.actor, action=body.action, note=note,
-              to_state=transition.to, at=now)
+    add_event(
+        complaint, actor=viewer.actor, action=body.action, note=note, to_state=transition.to, at=now
+    )
     complaint.updated_at = now
     session.commit()
 

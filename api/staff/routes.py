@@ -49,8 +49,14 @@ def filters(
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> service.Filters:
     """Queue filters from the query string (empty values mean no filter)."""
-    return service.Filters(state=state or None, department=department or None,
-                           urgency=urgency or None, kind=kind or None, overdue=overdue, q=q or None)
+    return service.Filters(
+        state=state or None,
+        department=department or None,
+        urgency=urgency or None,
+        kind=kind or None,
+        overdue=overdue,
+        q=q or None,
+    )
 
 
 FiltersDep = Annotated[service.Filters, Depends(filters)]
@@ -58,7 +64,9 @@ Page = Annotated[int, Query(ge=1)]
 PageSize = Annotated[int, Query(ge=1, le=200)]
 
 
-def _find(session: Session, ticket: str, who: service.Viewer, *, for_update: bool = False) -> Complaint:
+def _find(
+    session: Session, ticket: str, who: service.Viewer, *, for_update: bool = False
+) -> Complaint:
     """The visible case or the same 404 for 'missing' and 'not yours'."""
     try:
         return service.find_case(session, ticket=ticket, viewer=who, for_update=for_update)
@@ -67,23 +75,26 @@ def _find(session: Session, ticket: str, who: service.Viewer, *, for_update: boo
 
 
 @router.get("/cases", response_model=CaseList)
-def list_cases(session: SessionDep, who: ViewerDep, f: FiltersDep,
-               page: Page = 1, page_size: PageSize = 50) -> CaseList:
+def list_cases(
+    session: SessionDep, who: ViewerDep, f: FiltersDep, page: Page = 1, page_size: PageSize = 50
+) -> CaseList:
     """The queue (department officers: only their department's dispatched cases)."""
     return service.list_cases(session, viewer=who, filters=f, page=page, page_size=page_size)
 
 
 @router.get("/overdue", response_model=CaseList)
-def overdue(session: SessionDep, who: ViewerDep, f: FiltersDep,
-            page: Page = 1, page_size: PageSize = 50) -> CaseList:
+def overdue(
+    session: SessionDep, who: ViewerDep, f: FiltersDep, page: Page = 1, page_size: PageSize = 50
+) -> CaseList:
     """Overdue cases only (same shape as the queue)."""
     f = service.Filters(**{**f.__dict__, "overdue": True})
     return service.list_cases(session, viewer=who, filters=f, page=page, page_size=page_size)
 
 
 @router.post("/cases", response_model=CaseCreatedDetail, status_code=status.HTTP_201_CREATED)
-def create_case(body: PhoneCaseCreate, session: SessionDep, _p: HotlineDep,
-                who: ViewerDep) -> CaseCreatedDetail:
+def create_case(
+    body: PhoneCaseCreate, session: SessionDep, _p: HotlineDep, who: ViewerDep
+) -> CaseCreatedDetail:
     """A new case from a phone call (channel phone) with the triage suggestion attached."""
     filed = actions.file_phone_case(session, viewer=who, body=body)
     complaint = _find(session, filed.complaint.ticket, who)
@@ -125,8 +136,9 @@ def reveal_contact(ticket: str, session: SessionDep, _p: HotlineDep, who: Viewer
 
 
 @router.get("/stats", response_model=Stats)
-def stats(session: SessionDep, who: ViewerDep, since: date | None = None,
-          until: date | None = None) -> Stats:
+def stats(
+    session: SessionDep, who: ViewerDep, since: date | None = None, until: date | None = None
+) -> Stats:
     """Counts and medians over the visible cases filed in [since, until]."""
     return compute_stats(session, viewer=who, since=since, until=until)
 
@@ -135,15 +147,20 @@ def stats(session: SessionDep, who: ViewerDep, since: date | None = None,
 def export_csv(session: SessionDep, who: ViewerDep, f: FiltersDep) -> Response:
     """The filtered queue as CSV (contact column for hotline/admin only, audited)."""
     body = export.export_csv(session, viewer=who, filters=f)
-    return Response(body.encode("utf-8"), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="cases.csv"'})
+    return Response(
+        body.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="cases.csv"'},
+    )
 
 
 @router.get("/triage-overrides.jsonl")
 def triage_overrides(session: SessionDep, _p: HotlineDep) -> Response:
     """Suggested-vs-chosen departments, as training data (text PII-masked)."""
-    return Response(export.triage_overrides(session).encode("utf-8"),
-                    media_type="application/x-ndjson; charset=utf-8")
+    return Response(
+        export.triage_overrides(session).encode("utf-8"),
+        media_type="application/x-ndjson; charset=utf-8",
+    )
 
 
 @router.get("/departments", response_model=list[str])

@@ -11,8 +11,16 @@ from api.complaints.schemas import normalise_phone
 
 Sla = Literal["green", "yellow", "red", "none"]
 ActionName = Literal[
-    "assign", "accept", "start", "resolve", "return", "request_extension",
-    "approve_extension", "reject_extension", "follow_up", "note",
+    "assign",
+    "accept",
+    "start",
+    "resolve",
+    "return",
+    "request_extension",
+    "approve_extension",
+    "reject_extension",
+    "follow_up",
+    "note",
 ]
 
 
@@ -133,8 +141,11 @@ class ActionRequest(BaseModel):
 
     def given(self) -> set[str]:
         """Names of the optional fields that carry a value."""
-        return {k for k in ("departments", "note", "satisfaction", "extension_days")
-                if getattr(self, k) is not None}
+        return {
+            k
+            for k in ("departments", "note", "satisfaction", "extension_days")
+            if getattr(self, k) is not None
+        }
 
 
 class PhoneCaseCreate(BaseModel):

@@ -105,12 +105,18 @@ def tracking_of(session: Session, complaint: Complaint) -> CaseTracking:
     return row
 
 
-def find_case(session: Session, *, ticket: str, viewer: Viewer, for_update: bool = False) -> Complaint:
+def find_case(
+    session: Session, *, ticket: str, viewer: Viewer, for_update: bool = False
+) -> Complaint:
     """The case by (loosely typed) ticket if this viewer may see it; else CaseNotFound."""
     normalised = normalise_ticket(ticket)
     if normalised is None:
         raise CaseNotFound(ticket)
-    stmt = select(Complaint).where(Complaint.ticket == normalised).options(selectinload(Complaint.events))
+    stmt = (
+        select(Complaint)
+        .where(Complaint.ticket == normalised)
+        .options(selectinload(Complaint.events))
+    )
     if for_update:
         stmt = stmt.with_for_update()
     complaint = session.scalars(stmt).one_or_none()
@@ -153,8 +159,12 @@ def load_rows(session: Session, *, viewer: Viewer, filters: Filters, now: dateti
         if not _matches(c, filters):
             continue
         t = tracking.get(c.id)
-        dl = sla.deadline(state=c.state, urgency=c.urgency, created_at=c.created_at,
-                          extension_days=t.extension_days if t else 0)
+        dl = sla.deadline(
+            state=c.state,
+            urgency=c.urgency,
+            created_at=c.created_at,
+            extension_days=t.extension_days if t else 0,
+        )
         colour = sla.colour(dl, now=now, yellow_ratio=settings.sla_yellow_ratio)
         if filters.overdue and colour != "red":
             continue
@@ -167,31 +177,53 @@ def to_item(row: Row) -> CaseItem:
     """Queue row for the API."""
     c = row.complaint
     return CaseItem(
-        ticket=c.ticket, kind=c.kind, state=c.state, urgency=c.urgency, category=c.category,
-        lead_department=c.lead_department, departments=list(c.departments or []),
-        institution=c.institution, place=c.place, excerpt=excerpt(c.text),
-        created_at=c.created_at, due_at=row.deadline.due_at if row.deadline else None,
-        sla=row.sla, repeat_count=len(row.repeats),
+        ticket=c.ticket,
+        kind=c.kind,
+        state=c.state,
+        urgency=c.urgency,
+        category=c.category,
+        lead_department=c.lead_department,
+        departments=list(c.departments or []),
+        institution=c.institution,
+        place=c.place,
+        excerpt=excerpt(c.text),
+        created_at=c.created_at,
+        due_at=row.deadline.due_at if row.deadline else None,
+        sla=row.sla,
+        repeat_count=len(row.repeats),
     )
 
 
 def list_cases(
-    session: Session, *, viewer: Viewer, filters: Filters, page: int, page_size: int,
+    session: Session,
+    *,
+    viewer: Viewer,
+    filters: Filters,
+    page: int,
+    page_size: int,
     now: datetime | None = None,
 ) -> CaseList:
     """One page of the queue."""
     rows = load_rows(session, viewer=viewer, filters=filters, now=now or utcnow())
     start = (page - 1) * page_size
-    return CaseList(items=[to_item(r) for r in rows[start : start + page_size]],
-                    total=len(rows), page=page, page_size=page_size)
+    return CaseList(
+        items=[to_item(r) for r in rows[start : start + page_size]],
+        total=len(rows),
+        page=page,
+        page_size=page_size,
+    )
 
 
 def _conversation(c: Complaint, viewer: Viewer) -> list[dict[str, Any]] | None:
     """Stored transcript; texts masked for department officers."""
     if c.conversation is None or viewer.full_contact:
         return c.conversation
-    return [{**turn, "text": mask_pii(str(turn["text"]))} if isinstance(turn, dict) and "text" in turn
-            else turn for turn in c.conversation]
+    return [
+        {**turn, "text": mask_pii(str(turn["text"]))}
+        if isinstance(turn, dict) and "text" in turn
+        else turn
+        for turn in c.conversation
+    ]
 
 
 def case_detail(
@@ -203,24 +235,41 @@ def case_detail(
     if c.phone and viewer.full_contact:
         add_event(c, actor=viewer.actor, action="contact_viewed", note="查看工单详情（含来电号码）")
         session.commit()
-    contact = Contact(phone=c.phone if viewer.full_contact else mask_phone(c.phone),
-                      masked=bool(c.phone) and not viewer.full_contact)
+    contact = Contact(
+        phone=c.phone if viewer.full_contact else mask_phone(c.phone),
+        masked=bool(c.phone) and not viewer.full_contact,
+    )
     rows = load_rows(session, viewer=viewer, filters=Filters(), now=now)
     row = next((r for r in rows if r.complaint.id == c.id), Row(c, None, "none"))
     tracking = session.get(CaseTracking, c.id)
     actions = workflow.allowed(state=c.state, role=viewer.role, is_lead=is_lead(viewer, c))
     return CaseDetail(
-        ticket=c.ticket, kind=c.kind, state=c.state, urgency=c.urgency, category=c.category,
+        ticket=c.ticket,
+        kind=c.kind,
+        state=c.state,
+        urgency=c.urgency,
+        category=c.category,
         text=c.text if viewer.full_contact else mask_pii(c.text),
-        institution=c.institution, place=c.place, when=c.when_text, channel=c.channel,
-        created_at=c.created_at, updated_at=c.updated_at,
-        due_at=row.deadline.due_at if row.deadline else None, sla=row.sla,
-        triage=c.triage, departments=list(c.departments or []), lead_department=c.lead_department,
+        institution=c.institution,
+        place=c.place,
+        when=c.when_text,
+        channel=c.channel,
+        created_at=c.created_at,
+        updated_at=c.updated_at,
+        due_at=row.deadline.due_at if row.deadline else None,
+        sla=row.sla,
+        triage=c.triage,
+        departments=list(c.departments or []),
+        lead_department=c.lead_department,
         contact=contact,
         events=[EventOut.model_validate(e) for e in c.events],
         allowed_actions=[AllowedAction(action=a, label=label) for a, label in actions],
-        repeats=[RepeatOut(ticket=r.ticket, state=r.state, created_at=r.created_at,
-                           excerpt=excerpt(r.text)) for r in row.repeats],
+        repeats=[
+            RepeatOut(
+                ticket=r.ticket, state=r.state, created_at=r.created_at, excerpt=excerpt(r.text)
+            )
+            for r in row.repeats
+        ],
         satisfaction=tracking.satisfaction if tracking else None,
         conversation=_conversation(c, viewer),
     )

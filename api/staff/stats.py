@@ -18,7 +18,9 @@ from api.staff.service import Filters, Viewer, load_rows
 UNKNOWN = "未分类"
 
 
-def _hours_to(complaints: list[Complaint], first: dict[tuple[int, str], float], action: str) -> float | None:
+def _hours_to(
+    complaints: list[Complaint], first: dict[tuple[int, str], float], action: str
+) -> float | None:
     """Median hours from filing to the first `action` event, over cases that reached it."""
     values = [first[(c.id, action)] for c in complaints if (c.id, action) in first]
     return round(median(values), 2) if values else None
@@ -50,8 +52,9 @@ def compute_stats(
         by_department=dict(Counter(c.lead_department or UNKNOWN for c in cases).most_common()),
         by_category=dict(Counter(c.category or UNKNOWN for c in cases).most_common()),
         by_state=dict(Counter(c.state for c in cases).most_common()),
-        by_month=dict(sorted(Counter(
-            f"{c.created_at.astimezone(TICKET_TZ):%Y-%m}" for c in cases).items())),
+        by_month=dict(
+            sorted(Counter(f"{c.created_at.astimezone(TICKET_TZ):%Y-%m}" for c in cases).items())
+        ),
         median_hours_to_accept=_hours_to(cases, first, "accept"),
         median_hours_to_resolve=_hours_to(cases, first, "resolve"),
     )

@@ -111,9 +111,15 @@ def check(
         raise RoleNotAllowed(f"只有主办部门可以执行「{transition.label}」")
     missing = [f for f in transition.requires if f not in given]
     if missing:
-        names = {"note": "说明", "satisfaction": "满意度", "extension_days": "延期天数",
-                 "departments": "部门"}
-        raise MissingField(f"「{transition.label}」需要填写：{'、'.join(names[m] for m in missing)}")
+        names = {
+            "note": "说明",
+            "satisfaction": "满意度",
+            "extension_days": "延期天数",
+            "departments": "部门",
+        }
+        raise MissingField(
+            f"「{transition.label}」需要填写：{'、'.join(names[m] for m in missing)}"
+        )
     return transition
 
 

@@ -46,9 +46,17 @@ def accounts(db_session: Session) -> dict[str, int]:
     """One account per role (two department officers of different departments); name → id."""
     from api.auth.models import User
 
-    users = {name: User(username=name, password_hash=password_hash(), role=role,
-                        department=department, active=True, token_version=0)
-             for name, (role, department) in ACCOUNTS.items()}
+    users = {
+        name: User(
+            username=name,
+            password_hash=password_hash(),
+            role=role,
+            department=department,
+            active=True,
+            token_version=0,
+        )
+        for name, (role, department) in ACCOUNTS.items()
+    }
     db_session.add_all(users.values())
     db_session.commit()
     return {name: user.id for name, user in users.items()}

@@ -56,8 +56,9 @@ def test_accept_deadline_of_a_normal_case_filed_before_guoqing() -> None:
 
 def test_resolve_deadline_with_extension() -> None:
     plain = deadline(state="办理中", urgency="normal", created_at=at(2025, 9, 30, 17))
-    extended = deadline(state="办理中", urgency="normal", created_at=at(2025, 9, 30, 17),
-                        extension_days=2)
+    extended = deadline(
+        state="办理中", urgency="normal", created_at=at(2025, 9, 30, 17), extension_days=2
+    )
     assert plain is not None and extended is not None
     assert plain.due_at == at(2025, 10, 14, 17)
     assert extended.due_at == at(2025, 10, 16, 17)
