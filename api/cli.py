@@ -17,9 +17,11 @@ console = Console()
 @cli.command()
 def migrate() -> None:
     """Apply the database migrations (Alembic upgrade head) to DATABASE_URL."""
+    from api.auth.startup import bootstrap_admin
     from api.db import upgrade_db
 
     upgrade_db()
+    bootstrap_admin(get_settings())  # first admin from ADMIN_PASSWORD, if set and none exists
     console.print("[green]database is up to date[/green]")
 
 

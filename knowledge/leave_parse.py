@@ -33,9 +33,11 @@ _DIFFICULT = re.compile(r"难产")
 _CAESAREAN = re.compile(r"剖腹|剖宫|破腹|剖了|开刀")
 _VAGINAL = re.compile(r"顺产|顺的")
 _TOTAL = re.compile(r"总共|一共|加起来|合计|总计|全部|累计|总天数")
+# Leave talk: 假, 休 (not a baby's 休息), 天数, 上班/返岗, 月子. Twins, miscarriage or a date alone are not
+# enough ("双胞胎母乳喂养" is a feeding question); "多久"/"几号" count only next to 休/假/上班.
 _LEAVE = re.compile(
-    r"(?<!虚)假|产假|生育假|护理假|陪产假|休假|假期|请假|休多|休几|能休|可以休|休息|多少天|几天|多久|多长时间|哪天|几号|"
-    r"什么时候上班|哪天上班|几号上班|回去上班|月子"
+    r"(?<!虚)假|休(?!息)|休息(?:多少|几|多久|多长)|天数|多少天|几天|"
+    r"上班|返岗|复工|回单位|月子"
 )
 _MULTIPLE = [
     (re.compile(r"双胞胎|双胎|双生|龙凤胎|俩宝|两个宝宝同时"), 2),
@@ -161,7 +163,7 @@ def parse_leave_query(
         asks_total=bool(_TOTAL.search(norm)),
     )
     if miscarriage:
-        return query if (leave_talk or query.miscarriage_months is not None) else None
+        return query if leave_talk else None
     modifiers = (
         query.difficult
         or babies != 1

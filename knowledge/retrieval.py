@@ -48,8 +48,9 @@ def synonyms() -> dict[str, tuple[str, ...]]:
 
 @lru_cache(maxsize=1)
 def generic_terms() -> frozenset[str]:
-    """Words that only say "childcare"; their search weight is capped."""
-    return frozenset(normalize(t) for t in _synonym_file().get("_generic", []))
+    """Words that only say "childcare" or whom it concerns (双胞胎); their search weight is capped."""
+    raw = _synonym_file()
+    return frozenset(normalize(t) for t in [*raw.get("_generic", []), *raw.get("_qualifiers", [])])
 
 
 def canonical(term: str) -> str:

@@ -14,7 +14,7 @@ from knowledge.answer import answer as decide
 from knowledge.answer import lead_department
 from knowledge.loader import load_knowledge
 from knowledge.models import INTENTS, Entry
-from knowledge.retrieval import get_retriever
+from knowledge.retrieval import get_retriever, synonyms
 from knowledge.scope import asks_department
 from knowledge.text import compact
 
@@ -30,6 +30,8 @@ ROUTED_INTENTS = frozenset({"ask_complaint_channel", "ask_department_duty", "ask
 CLAUSE_BOOST = 0.15
 LEAD_BOOST = 0.08
 MIN_SEGMENT = 8
+RUNNER_UP_SHARE = 0.6
+INSTITUTION = "照护服务机构"
 _CLAUSE_TRIM = "；;。，,、 "
 
 
@@ -37,7 +39,7 @@ _CLAUSE_TRIM = "；;。，,、 "
 class Routing:
     """Where triage sends a question: the lead department and entry score bonuses."""
 
-    department: str
+    department: str | None
     category: str
     boosts: dict[str, float] = field(default_factory=dict)
 
@@ -100,24 +102,10 @@ def _named_in_text(norm: str) -> set[str]:
     return {name for alias, name in _explicit_names().items() if alias in norm}
 
 
-def department_routing(*, text: str, intent: str | None) -> Routing | None:
-    """Triage's lead department for a who-handles-this question, with entry boosts; else None.
-
-    None when the question is not about who handles something, when no triage keyword fires (the
-    fallback category says nothing), or when the user already names a different department.
-    """
-    if not text.strip() or not (intent in ROUTED_INTENTS or asks_department(text)):
-        return None
-    norm = normalize(text)
-    result = triage(text=text)
-    fired = {s.name for s in score_categories(text=norm)}
-    if result.category not in fired or not result.departments:
-        return None
-    lead = result.departments[0].name
-    named = _named_in_text(norm)
-    if named and lead not in named:
-        return None
-    category = next(c for c in load_categories().categories if c.name == result.category)
+def _category_boosts(category_name: str, weight: float) -> tuple[str, dict[str, float]]:
+    """A triage category's lead and the bonus of each entry quoting its duty clauses or leading with it."""
+    category = next(c for c in load_categories().categories if c.name == category_name)
+    lead = category.lead
     clauses = [quote for owner, quote in map(duty_by_id().get, category.duties) if owner == lead]
     boosts: dict[str, float] = {}
     for entry in load_knowledge().entries:
@@ -125,8 +113,56 @@ def department_routing(*, text: str, intent: str | None) -> Routing | None:
         if lead_department(entry) == lead:
             bonus += LEAD_BOOST
         if bonus:
-            boosts[entry.id] = bonus
-    return Routing(department=lead, category=result.category, boosts=boosts)
+            boosts[entry.id] = bonus * weight
+    return lead, boosts
+
+
+@lru_cache(maxsize=1)
+def _institution_names() -> tuple[str, ...]:
+    """Ways to name a childcare institution (synonyms.yml 照护服务机构), longest first."""
+    names = synonyms().get(INSTITUTION, ())
+    return tuple(sorted({INSTITUTION, *names}, key=len, reverse=True))
+
+
+def _mask_institutions(norm: str) -> str:
+    """Replace institution names by 机构: "早教中心虚假宣传" is about advertising, not early education."""
+    for name in _institution_names():
+        norm = norm.replace(name, "机构")
+    return norm
+
+
+def department_routing(*, text: str, intent: str | None) -> Routing | None:
+    """Triage's lead department for a who-handles-this question, with entry boosts; else None.
+
+    None when the question is not about who handles something, when no triage keyword fires (the
+    fallback category says nothing), or when the user already names a different department.
+    Runner-up categories within RUNNER_UP_SHARE of the winner boost their entries too, scaled by
+    score; the department is only preferred outright when no such runner-up points elsewhere.
+    """
+    if not text.strip() or not (intent in ROUTED_INTENTS or asks_department(text)):
+        return None
+    norm = _mask_institutions(normalize(text))
+    result = triage(text=norm)
+    scores = {s.name: s.score for s in score_categories(text=norm)}
+    if result.category not in scores or not result.departments:
+        return None
+    lead = result.departments[0].name
+    named = _named_in_text(norm)
+    if named and lead not in named:
+        return None
+    top = scores[result.category]
+    boosts: dict[str, float] = {}
+    contested = False
+    for name, score in scores.items():
+        if name != result.category and score < RUNNER_UP_SHARE * top:
+            continue
+        other_lead, extra = _category_boosts(name, min(1.0, score / top))
+        contested = contested or other_lead != lead
+        for entry_id, bonus in extra.items():
+            boosts[entry_id] = max(boosts.get(entry_id, 0.0), bonus)
+    return Routing(
+        department=None if contested else lead, category=result.category, boosts=boosts
+    )
 
 
 def _policy_intent(intent: str | None, ranking: Iterable[tuple[str, float]]) -> str | None:

@@ -127,3 +127,18 @@ def test_cli_admin_prompts(settings, db_session) -> None:
     assert r.exit_code == 0, r.output
     db_session.expire_all()
     assert db_session.scalars(select(User.role).where(User.username == "tishi")).one() == "admin"
+
+
+def test_migrate_creates_first_admin_from_admin_password(
+    settings_override, database_url, db_session
+) -> None:
+    from api.auth.models import User
+    from api.cli import cli
+
+    settings_override(database_url=database_url, admin_password="Qianyi-guanli-001")
+    r = CliRunner().invoke(cli, ["migrate"])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(cli, ["migrate"])  # idempotent: an admin exists now
+    assert r.exit_code == 0, r.output
+    db_session.expire_all()
+    assert db_session.scalars(select(User.username).where(User.role == "admin")).all() == ["admin"]

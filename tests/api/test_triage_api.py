@@ -11,9 +11,17 @@ from tests.conftest import create_test_app
 
 @pytest.fixture(scope="module")
 def client() -> TestClient:
-    """Bare app with only the triage router."""
-    with TestClient(create_test_app(router)) as test_client:
+    """Bare app with only the triage router; calls carry the service token (as the action server's do)."""
+    from api.config import get_settings
+
+    headers = {"Authorization": f"Bearer {get_settings().service_token}"}
+    with TestClient(create_test_app(router), headers=headers) as test_client:
         yield test_client
+
+
+def test_token_required() -> None:
+    with TestClient(create_test_app(router)) as anonymous:
+        assert anonymous.post("/api/triage", json={"text": "乱收费"}).status_code == 401
 
 
 def test_valid_request_shape(client: TestClient) -> None:
