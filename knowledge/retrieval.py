@@ -53,6 +53,17 @@ def generic_terms() -> frozenset[str]:
     return frozenset(normalize(t) for t in [*raw.get("_generic", []), *raw.get("_qualifiers", [])])
 
 
+@lru_cache(maxsize=1)
+def place_terms() -> tuple[str, ...]:
+    """Words naming where care happens (synonyms.yml _places: the terms and their aliases), longest first."""
+    table = synonyms()
+    found: set[str] = set()
+    for key in _synonym_file().get("_places", []):
+        norm = normalize(key)
+        found.update((norm, *table.get(norm, ())))
+    return tuple(sorted(found, key=len, reverse=True))
+
+
 def canonical(term: str) -> str:
     """Canonical form of a colloquial term (卫健局 → 区卫生健康局), else the term itself."""
     norm = normalize(term)

@@ -170,6 +170,9 @@ def ensure_admin(*, session: Session, settings: Settings) -> User | None:
         )
     except AccountConflict:  # another replica won the race, or 'admin' exists with another role
         return None
+    except AccountError as exc:  # e.g. ADMIN_PASSWORD shorter than the minimum
+        log.error("ADMIN_PASSWORD not usable: %s", exc)
+        return None
     log.info("first admin account created from ADMIN_PASSWORD")
     return user
 

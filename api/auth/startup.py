@@ -13,13 +13,11 @@ def bootstrap_admin(settings: Settings) -> None:
     """Create `admin` from ADMIN_PASSWORD when set and no admin exists; log (not raise) on errors."""
     if not settings.admin_password:
         return
-    from api.auth.service import AccountError, ensure_admin
+    from api.auth.service import ensure_admin
     from api.db import get_sessionmaker
 
     try:
         with get_sessionmaker(settings.database_url)() as session:
             ensure_admin(session=session, settings=settings)
-    except AccountError as exc:
-        log.error("ADMIN_PASSWORD rejected: %s", exc)
     except Exception as exc:  # e.g. database not migrated yet: `make db` first
         log.warning("could not create the first admin at startup: %s", exc)

@@ -14,7 +14,7 @@ from knowledge.answer import answer as decide
 from knowledge.answer import lead_department
 from knowledge.loader import load_knowledge
 from knowledge.models import INTENTS, Entry
-from knowledge.retrieval import get_retriever, synonyms
+from knowledge.retrieval import get_retriever, place_terms
 from knowledge.scope import asks_department
 from knowledge.text import compact
 
@@ -31,7 +31,6 @@ CLAUSE_BOOST = 0.15
 LEAD_BOOST = 0.08
 MIN_SEGMENT = 8
 RUNNER_UP_SHARE = 0.6
-INSTITUTION = "照护服务机构"
 _CLAUSE_TRIM = "；;。，,、 "
 
 
@@ -117,16 +116,9 @@ def _category_boosts(category_name: str, weight: float) -> tuple[str, dict[str, 
     return lead, boosts
 
 
-@lru_cache(maxsize=1)
-def _institution_names() -> tuple[str, ...]:
-    """Ways to name a childcare institution (synonyms.yml 照护服务机构), longest first."""
-    names = synonyms().get(INSTITUTION, ())
-    return tuple(sorted({INSTITUTION, *names}, key=len, reverse=True))
-
-
-def _mask_institutions(norm: str) -> str:
-    """Replace institution names by 机构: "早教中心虚假宣传" is about advertising, not early education."""
-    for name in _institution_names():
+def _mask_places(norm: str) -> str:
+    """Replace where-care-happens words by 机构: "早教中心虚假宣传" is about advertising, not early education."""
+    for name in place_terms():
         norm = norm.replace(name, "机构")
     return norm
 
@@ -141,7 +133,7 @@ def department_routing(*, text: str, intent: str | None) -> Routing | None:
     """
     if not text.strip() or not (intent in ROUTED_INTENTS or asks_department(text)):
         return None
-    norm = _mask_institutions(normalize(text))
+    norm = _mask_places(normalize(text))
     result = triage(text=norm)
     scores = {s.name: s.score for s in score_categories(text=norm)}
     if result.category not in scores or not result.departments:

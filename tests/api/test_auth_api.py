@@ -215,3 +215,8 @@ def test_no_admin_without_admin_password(client, db_session) -> None:
 
     assert _login(client, username="admin", password="admin").status_code == 401
     assert db_session.scalars(select(User)).all() == []
+
+
+def test_too_short_admin_password_creates_nothing(client, settings_override, database_url) -> None:
+    settings_override(admin_password="short", database_url=database_url)
+    assert _login(client, username="admin", password="short").status_code == 401

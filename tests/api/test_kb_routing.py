@@ -1,0 +1,118 @@
+"""POST /api/internal/answer: who-handles-this questions go through complaint triage to the right department."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.config import Settings
+from api.errors import install_error_handlers
+from api.kb.routes import internal_router
+from api.kb.service import department_routing
+from knowledge.answer import departments
+from tests.conftest import TEST_SERVICE_TOKEN, create_test_app
+
+AUTH = {"Authorization": f"Bearer {TEST_SERVICE_TOKEN}"}
+
+
+@pytest.fixture
+def client(settings_override: Callable[..., Settings]) -> Iterator[TestClient]:
+    """Bare app with the internal knowledge router."""
+    settings_override(service_token=TEST_SERVICE_TOKEN, hotline="12399")
+    app = create_test_app(internal_router)
+    install_error_handlers(app)
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def _ask(client: TestClient, text: str, intent: str | None = None) -> dict[str, Any]:
+    body = {"text": text, "intent": intent, "confidence": 0.8 if intent else 0.0}
+    response = client.post("/api/internal/answer", json=body, headers=AUTH)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def _first_department(text: str) -> str | None:
+    found = sorted((text.find(d), d) for d in departments() if d in text)
+    return found[0][1] if found else None
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "department"),
+    [
+        ("托育园收费项目从来不张贴公示，该找谁", None, "区市场监管局"),
+        ("托管班价目表一直不公开 归哪个部门管呀", "ask_complaint_channel", "区市场监管局"),
+        ("托儿所说饭菜全用有机蔬菜，其实根本不是，投诉哪个部门", None, "区市场监管局"),
+        ("早教中心广告吹得天花乱坠 跟实际两回事 我向谁反映", "ask_complaint_channel", "区市场监管局"),
+        ("托育中心在门口拉了条大红横幅，占了人行道，归谁管", None, "区综合执法局"),
+        ("托育园在马路边立了块指路牌，挡视线，找哪个部门", "ask_department_duty", "区综合执法局"),
+        ("楼道里贴满了托育机构的小广告 派给哪个部门处理", None, "区综合执法局"),
+        ("托管班发的宣传海报贴得满墙都是，谁来管", None, "区综合执法局"),
+        ("托育园午饭是外面订的配餐，食品安全谁来管", None, "区市场监管局"),
+        ("娃托育所的餐食食材不新鲜 这种情况找谁", "ask_complaint_channel", "区市场监管局"),
+        ("托班订餐公司送的饭有股怪味，投诉谁", None, "区市场监管局"),
+        ("1岁多的娃在早教班就被教写字背古诗 哪个部门管教学内容", None, "区教育和体育局"),
+        ("早教课内容太超前不科学，谁来管", "ask_complaint_channel", "区教育和体育局"),
+        ("托育机构执不执行劳动合同法 谁来查", None, "区人力资源社会保障局"),
+        ("我们托育园下周迎检，查劳动合同，哪个部门来", "ask_department_duty", "区人力资源社会保障局"),
+        ("托育机构开发票交税的事找哪个部门", None, "区税务局"),
+        ("办托育有没有税收减免 找谁问", "ask_open_institution", "区税务局"),
+        ("托育园的tax问题归哪个部门", None, "区税务局"),
+        ("托育园重新装修 消防设计要改 由谁来审", None, "区住建局"),
+        ("托育机构的消防验收归哪个部门", "ask_open_institution", "区住建局"),
+        ("托育园保健室的卫生保健工作谁来指导", None, "区卫生健康局"),
+        ("托育机构娃娃的体检记录没建 这种情况归谁管", "ask_department_duty", "区卫生健康局"),
+        ("托育园老师掐孩子 找哪个部门", None, "市公安局仁和区分局"),
+        ("托育机构消防通道堆满杂物，找谁", None, "仁和区消防救援大队"),
+    ],
+)
+def test_department_questions_name_the_responsible_department(
+    client: TestClient, text: str, intent: str | None, department: str
+) -> None:
+    data = _ask(client, text, intent)
+    assert data["kind"] == "answer", data
+    assert _first_department(data["text"]) == department, (text, data["entry_ids"])
+    assert data["sources"] and data["sources"][0]["quote"]
+
+
+def test_hotline_is_filled_for_declines(client: TestClient) -> None:
+    data = _ask(client, "周末会不会降温")
+    assert data["kind"] == "out_of_scope" and "12399" in data["text"]
+
+
+def test_routing_only_for_who_questions() -> None:
+    assert department_routing(text="托育机构有哪些服务形式", intent=None) is None
+    routed = department_routing(text="托育园门口的横幅归谁管", intent=None)
+    assert routed is not None and routed.department == "区综合执法局"
+    assert routed.boosts["advertising-signage"] > routed.boosts.get("duty-health", 0.0)
+
+
+def test_intent_alone_turns_routing_on() -> None:
+    routed = department_routing(text="托育园门口挂横幅", intent="ask_complaint_channel")
+    assert routed is not None and routed.department == "区综合执法局"
+
+
+def test_no_triage_keyword_means_no_routing() -> None:
+    assert department_routing(text="这种情况找谁", intent=None) is None
+
+
+def test_a_department_the_user_names_wins_over_triage() -> None:
+    assert department_routing(text="托育园退费的事找教育局吗", intent=None) is None
+
+
+def test_institution_names_are_not_mistaken_for_the_problem() -> None:
+    routed = department_routing(text="早教中心虚假宣传找谁", intent=None)
+    assert routed is not None and routed.department == "区市场监管局"
+
+
+def test_close_categories_boost_both_without_preferring_one(client: TestClient) -> None:
+    text = "托育园不退费 也不开票 找谁"
+    routed = department_routing(text=text, intent=None)
+    assert routed is not None and routed.department is None
+    assert routed.boosts["complain-fees"] > 0 and routed.boosts["duty-tax"] > 0
+    data = _ask(client, text)
+    assert data["kind"] == "answer"
+    assert _first_department(data["text"]) in {"区市场监管局", "区税务局"}
