@@ -198,13 +198,13 @@ def _close_candidates(hits: list[ScoredEntry]) -> list[ScoredEntry]:
 def _confident(hits: list[ScoredEntry], *, domain: bool) -> bool:
     """Top hit is good enough on its own, or clearly ahead of the runner-up.
 
-    Without any infant-care word (and no NLU intent hit) the bar is higher, so that
-    "办健身房的营业执照" does not get the childcare licensing answer.
+    Without any infant-care word (and no NLU intent hit) the bar is higher and only the words count,
+    not routing boosts, so that "办健身房的营业执照" does not get the childcare licensing answer.
     """
     top = hits[0].score
     second = hits[1].score if len(hits) > 1 else 0.0
     if not (domain or hits[0].intent_match or hits[0].entity_match):
-        return top >= OFF_DOMAIN_THRESHOLD
+        return hits[0].lexical >= OFF_DOMAIN_THRESHOLD
     return top >= ANSWER_THRESHOLD or (top >= CLEAR_WIN_THRESHOLD and top - second >= CLEAR_WIN_GAP)
 
 

@@ -78,17 +78,19 @@ def _any(patterns: list[str], text: str) -> bool:
 def domain_terms() -> tuple[str, ...]:
     """The knowledge base's own vocabulary: entry keywords and tags plus synonym terms.
 
-    Too-general words (scope.yml domain.not_terms), single characters and bare numbers are left out,
-    so "健身房营业执照" or "今天吃什么" do not count as infant-care talk.
+    Too-general words (scope.yml domain.not_terms, with the aliases of synonym terms listed there),
+    single characters and bare numbers are left out, so "健身房营业执照" or "老公炒股" do not count.
     """
+    skip = {normalize(t) for t in scope().domain.not_terms}
     raw: set[str] = set()
     for entry in load_knowledge().entries:
         raw.update(entry.keywords)
         raw.update(entry.tags)
     for key, aliases in synonyms().items():
-        raw.add(key)
-        raw.update(aliases)
-    skip = {normalize(t) for t in scope().domain.not_terms}
+        if key in skip:
+            skip.update(aliases)
+        else:
+            raw.update((key, *aliases))
     terms = {normalize(t) for t in raw}
     kept = {t for t in terms if len(t) >= 2 and t not in skip and not _DIGITS_ONLY.match(t)}
     return tuple(sorted(kept, key=lambda t: (-len(t), t)))

@@ -15,7 +15,7 @@ from knowledge.answer import lead_department
 from knowledge.loader import load_knowledge
 from knowledge.models import INTENTS, Entry
 from knowledge.retrieval import get_retriever, place_terms
-from knowledge.scope import asks_department
+from knowledge.scope import asks_department, in_domain
 from knowledge.text import compact
 
 from api.config import Settings
@@ -126,12 +126,14 @@ def _mask_places(norm: str) -> str:
 def department_routing(*, text: str, intent: str | None) -> Routing | None:
     """Triage's lead department for a who-handles-this question, with entry boosts; else None.
 
-    None when the question is not about who handles something, when no triage keyword fires (the
-    fallback category says nothing), or when the user already names a different department.
+    None when the question is not about who handles something or not about infant care at all, when
+    no triage keyword fires (the fallback category says nothing), or when the user already names a
+    different department.
     Runner-up categories within RUNNER_UP_SHARE of the winner boost their entries too, scaled by
     score; the department is only preferred outright when no such runner-up points elsewhere.
     """
-    if not text.strip() or not (intent in ROUTED_INTENTS or asks_department(text)):
+    asks = intent in ROUTED_INTENTS or asks_department(text)
+    if not text.strip() or not asks or not in_domain(text):
         return None
     norm = _mask_places(normalize(text))
     result = triage(text=norm)

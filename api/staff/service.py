@@ -229,16 +229,10 @@ def _conversation(c: Complaint, viewer: Viewer) -> list[dict[str, Any]] | None:
 def case_detail(
     session: Session, *, complaint: Complaint, viewer: Viewer, now: datetime | None = None
 ) -> CaseDetail:
-    """The case page; a hotline/admin read of a number in clear is audited (event + commit)."""
+    """The case page; the number is always masked here, the audited reveal is POST …/contact."""
     now = now or utcnow()
     c = complaint
-    if c.phone and viewer.full_contact:
-        add_event(c, actor=viewer.actor, action="contact_viewed", note="查看工单详情（含来电号码）")
-        session.commit()
-    contact = Contact(
-        phone=c.phone if viewer.full_contact else mask_phone(c.phone),
-        masked=bool(c.phone) and not viewer.full_contact,
-    )
+    contact = Contact(phone=mask_phone(c.phone), masked=bool(c.phone))
     rows = load_rows(session, viewer=viewer, filters=Filters(), now=now)
     row = next((r for r in rows if r.complaint.id == c.id), Row(c, None, "none"))
     tracking = session.get(CaseTracking, c.id)

@@ -74,7 +74,7 @@ def test_department_sees_contact_masked_and_cannot_reveal(
 def test_hotline_contact_reads_are_audited(client, bearer, file_case, db_session) -> None:
     ticket = file_case(FEE, phone="13812345678")
     detail = client.get(f"/api/staff/cases/{ticket}", headers=bearer("rexian01")).json()
-    assert detail["contact"] == {"phone": "13812345678", "masked": False}
+    assert detail["contact"] == {"phone": "138****5678", "masked": True}
     r = client.post(f"/api/staff/cases/{ticket}/contact", headers=bearer("rexian01"))
     assert r.json() == {"phone": "13812345678"}
     from api.complaints.models import Complaint, ComplaintEvent
@@ -85,7 +85,7 @@ def test_hotline_contact_reads_are_audited(client, bearer, file_case, db_session
         .join(Complaint)
         .where(Complaint.ticket == ticket, ComplaintEvent.action.like("contact%"))
     ).all()
-    assert rows == [("contact_viewed", "staff:rexian01"), ("contact_revealed", "staff:rexian01")]
+    assert rows == [("contact_revealed", "staff:rexian01")]
 
 
 def test_phone_intake_attaches_triage(client, bearer) -> None:
@@ -99,7 +99,7 @@ def test_phone_intake_attaches_triage(client, bearer) -> None:
     assert body["channel"] == "phone" and body["state"] == "待派单"
     assert body["triage"]["departments"][0]["reason"] and body["triage"]["departments"][0]["basis"]
     assert body["lead_department"] == body["triage"]["departments"][0]["name"]
-    assert len(body["pin"]) == 6 and body["contact"]["phone"] == "13812345678"
+    assert len(body["pin"]) == 6 and body["contact"]["phone"] == "138****5678"
     assert (
         client.post(
             "/api/staff/cases", headers=bearer("scjg01"), json={"text": "随便写写"}
