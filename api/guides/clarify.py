@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,24 +19,36 @@ DATA_FILE = Path(__file__).resolve().parent / "data" / "clarify.yml"
 QUESTION = "您是想问："
 
 
+class Choice(BaseModel):
+    """One button: what it says and the knowledge entry that answers it."""
+
+    title: str
+    entry: str
+
+
 class ClarifyConfig(BaseModel):
-    """Thresholds and button titles from data/clarify.yml."""
+    """Thresholds and buttons from data/clarify.yml."""
 
     margin: float
     floor: float
     max_buttons: int
     handoff_after: int
-    labels: dict[str, str]
+    intents: dict[str, Choice]
 
 
 @lru_cache(maxsize=1)
 def clarify_config() -> ClarifyConfig:
     """The reviewed data file, once per process; every label names a known policy intent."""
     config = ClarifyConfig.model_validate(yaml.safe_load(DATA_FILE.read_text(encoding="utf-8")))
-    unknown = set(config.labels) - INTENTS
+    unknown = set(config.intents) - INTENTS
     if unknown:
         raise ValueError(f"{DATA_FILE}: unknown intents {sorted(unknown)}")
     return config
+
+
+def payload(intent: str, entry: str) -> str:
+    """/ask_x{"entry_id": "..."}: the intent, and the entry that answers it."""
+    return f"/{intent}" + json.dumps({"entry_id": entry}, ensure_ascii=False, separators=(",", ":"))
 
 
 def candidates(request: ClarifyRequest, config: ClarifyConfig) -> list[str]:
@@ -49,7 +62,7 @@ def candidates(request: ClarifyRequest, config: ClarifyConfig) -> list[str]:
         r.name
         for r in ranking
         if r.name in INTENTS
-        and r.name in config.labels
+        and r.name in config.intents
         and r.confidence >= config.floor
         and top - r.confidence <= config.margin
     ]
@@ -70,7 +83,10 @@ def decide(request: ClarifyRequest, *, settings: Settings) -> ClarifyReply:
             buttons=handoff.buttons,
             handoff_after=config.handoff_after,
         )
-    buttons = [Button(title=config.labels[name], payload=f"/{name}") for name in names]
+    buttons = [
+        Button(title=config.intents[name].title, payload=payload(name, config.intents[name].entry))
+        for name in names
+    ]
     return ClarifyReply(
         kind="clarify", text=QUESTION, buttons=buttons, handoff_after=config.handoff_after
     )

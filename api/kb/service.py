@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from knowledge.answer import answer as decide
-from knowledge.answer import lead_department
+from knowledge.answer import departments, lead_department
 from knowledge.loader import load_knowledge
 from knowledge.models import INTENTS, Entry
 from knowledge.retrieval import get_retriever, place_terms
@@ -75,12 +75,18 @@ def get_entry(*, entry_id: str) -> EntryRead:
 
 
 def _cites_clause(entry: Entry, clause: str) -> bool:
-    """The entry quotes (part of) a department's duty clause: whole, or a long enough segment."""
+    """The entry quotes (part of) a department's duty clause: whole, or a long enough segment.
+
+    A segment that is only the department's name ("区人力资源社会保障局……") proves nothing.
+    """
     clause = compact(clause).strip(_CLAUSE_TRIM)
     for cite in entry.citations:
         for segment in compact(cite.quote).split("……"):
             segment = segment.strip(_CLAUSE_TRIM)
-            if len(segment) >= MIN_SEGMENT and (segment in clause or clause in segment):
+            content = segment
+            for name in departments():
+                content = content.replace(name, "")
+            if len(content) >= MIN_SEGMENT and (segment in clause or clause in segment):
                 return True
     return False
 

@@ -266,7 +266,7 @@ async def test_clarify_asks_between_close_intents() -> None:
     events = await ActionClarifyIntent().run(dispatcher, t, {})
     message = custom(dispatcher)[0]
     assert message["kind"] == "clarify" and message["text"] == "您是想问："
-    assert [b["payload"] for b in message["buttons"]] == [
+    assert [b["payload"].split("{")[0] for b in message["buttons"]] == [
         "/ask_paternity_leave",
         "/ask_maternity_leave",
     ]

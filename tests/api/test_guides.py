@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from api.config import Settings
 from api.errors import install_error_handlers
 from api.guides.routes import router
+from knowledge.models import INTENTS
 from tests.conftest import TEST_SERVICE_TOKEN, create_test_app
 
 AUTH = {"Authorization": f"Bearer {TEST_SERVICE_TOKEN}"}
@@ -239,8 +240,8 @@ def test_clarify_offers_close_policy_intents(client: TestClient) -> None:
     assert body["kind"] == "clarify"
     assert body["text"] == "您是想问："
     assert [b["payload"] for b in body["buttons"]] == [
-        "/ask_paternity_leave",
-        "/ask_maternity_leave",
+        '/ask_paternity_leave{"entry_id":"paternity-leave"}',
+        '/ask_maternity_leave{"entry_id":"maternity-leave-total"}',
     ]
 
 
@@ -288,3 +289,15 @@ def test_release_reports_an_unreachable_engine(client: TestClient) -> None:
     response = client.post("/api/internal/handoff/wx-1/release", headers=AUTH)
     assert response.status_code == 503
     assert "恢复" in response.json()["detail"]
+
+
+def test_every_clarify_button_names_an_entry_that_answers_its_intent() -> None:
+    from api.guides.clarify import clarify_config
+    from knowledge.loader import load_knowledge
+
+    entries = {e.id: e for e in load_knowledge().entries}
+    config = clarify_config()
+    assert set(config.intents) == INTENTS
+    for intent, choice in config.intents.items():
+        assert choice.entry in entries, choice.entry
+        assert intent in entries[choice.entry].intents, (intent, choice.entry)

@@ -116,3 +116,17 @@ def test_close_categories_boost_both_without_preferring_one(client: TestClient) 
     data = _ask(client, text)
     assert data["kind"] == "answer"
     assert _first_department(data["text"]) in {"区市场监管局", "区税务局"}
+
+
+def test_a_quote_that_only_names_the_department_is_not_its_duty_clause() -> None:
+    routed = department_routing(text="托育园老师没证就上岗了 找谁", intent=None)
+    assert routed is not None and routed.department == "区人力资源社会保障局"
+    assert routed.boosts["staff-qualification-dept"] > routed.boosts.get(
+        "staff-pay-social-insurance", 0.0
+    )
+
+
+def test_unrelated_who_questions_are_not_routed(client: TestClient) -> None:
+    assert department_routing(text="饭店不给开发票找谁", intent=None) is None
+    data = _ask(client, "我想开个健身房，营业执照去哪办")
+    assert data["kind"] == "out_of_scope" and not data["entry_ids"]

@@ -116,5 +116,5 @@ def test_two_misunderstandings_hand_off_and_user_resumes(stack: Stack) -> None:
     assert body["kind"] == "handoff" and "不留言" in _text(body)
     body = _say(stack, sender, "继续问机器人")
     assert "恢复自动回答" in _text(body)
-    body = _say(stack, sender, "/ask_paternity_leave")
+    body = _say(stack, sender, '/ask_paternity_leave{"entry_id":"paternity-leave"}')
     assert body["kind"] == "answer" and "20" in _text(body)

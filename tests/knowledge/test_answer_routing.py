@@ -132,6 +132,7 @@ def test_leave_words_still_start_the_sum() -> None:
         ("到2025年托育要达到什么目标", "goal-service-system"),
         ("2020年的目标是建成几个照护服务中心", "goal-service-system"),
         ("仁和区托育服务水平要达到什么样", "goal-service-system"),
+        ("托育机构要去哪备案", "open-qualification-filing"),
     ],
 )
 def test_vocabulary_gaps_are_filled(text: str, expected: str) -> None:
