@@ -10,11 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache, partial
-from pathlib import Path
 from typing import Any
 
-import yaml
-
+from knowledge.departments import departments, for_department, lead_department
 from knowledge.leave import format_leave_reply, parse_leave_query
 from knowledge.loader import Knowledge, load_knowledge
 from knowledge.models import INTENTS, Answer, Button, Citation, Entry, ScoredEntry, Source
@@ -37,14 +35,10 @@ INTENT_TRUSTED = 0.7
 CLARIFY_MARGIN = 0.02
 CLARIFY_BELOW = 0.8
 INTENT_PREFERRED = 0.5
-PREFERRED_MIN = 0.2
-PREFERRED_OVERRIDE_GAP = 0.15
-GENERIC_DEPARTMENTS = 3
 FOLLOWUP_MAX_CHARS = 14
 LEAVE_INTENTS = frozenset(
     {"ask_maternity_leave", "ask_paternity_leave", "ask_leave_calculation", "ask_leave_pay"}
 )
-DEPARTMENTS_FILE = Path(__file__).resolve().parent / "data" / "departments.yml"
 _FOLLOWUP = re.compile(
     r"^(那|那么|那如果|如果是|要是|还有|另外|换成|那要是)|呢[?？!！。~～]*$|^(要)?多少钱"
 )
@@ -117,57 +111,6 @@ def _clarify(kb: Knowledge, hits: list[ScoredEntry]) -> Answer:
     )
 
 
-@lru_cache(maxsize=1)
-def departments() -> tuple[str, ...]:
-    """Canonical department names, from data/departments.yml (四、组织实施（一）（二）)."""
-    raw = yaml.safe_load(DEPARTMENTS_FILE.read_text(encoding="utf-8"))
-    return tuple(d["name"] for d in raw["departments"])
-
-
-def _named_departments(entry: Entry) -> list[str]:
-    """Departments an entry's answer names, in the order it names them."""
-    found = sorted((entry.answer.find(d), d) for d in departments() if d in entry.answer)
-    return [d for _, d in found]
-
-
-def lead_department(entry: Entry) -> str | None:
-    """First department an entry's answer names (two answers sending people to the same place agree)."""
-    named = _named_departments(entry)
-    return named[0] if named else None
-
-
-def _duty_entry(kb: Knowledge, department: str) -> Entry | None:
-    """The entry stating a department's own duty clause (tagged with the department's name)."""
-    return next(
-        (e for e in kb.entries if department in e.tags and e.intents[0] == "ask_department_duty"),
-        None,
-    )
-
-
-def _for_department(
-    kb: Knowledge, hits: list[ScoredEntry], department: str
-) -> ScoredEntry | Entry | None:
-    """Best answer that sends the user to `department`.
-
-    The top hit stays when it is confident and clearly ahead; otherwise the best hit leading with the
-    department, a specific one before a catch-all naming many departments, else its duty entry.
-    """
-    leading = [h for h in hits if lead_department(h.entry) == department]
-    specific = [h for h in leading if len(_named_departments(h.entry)) < GENERIC_DEPARTMENTS]
-    best = (specific or leading or [None])[0]
-    if best is not None and best.score >= PREFERRED_MIN:
-        top = hits[0]
-        if (
-            top is not best
-            and lead_department(top.entry) not in (None, department)
-            and len(_named_departments(top.entry)) < GENERIC_DEPARTMENTS
-            and top.score - best.score > PREFERRED_OVERRIDE_GAP
-        ):
-            return top
-        return best
-    return _duty_entry(kb, department)
-
-
 def _close_candidates(hits: list[ScoredEntry]) -> list[ScoredEntry]:
     """Top hit plus near-equal runners-up from other topics that send people elsewhere (max 3).
 
@@ -224,9 +167,9 @@ def _decide(
     """
     domain = in_domain(expand(text))
     if preferred_department and (domain or (hits and hits[0].intent_match)):
-        chosen = _for_department(kb, hits, preferred_department)
+        chosen = for_department(kb, hits, preferred_department)
         if chosen is not None:
-            return _reply(kb, chosen.entry if isinstance(chosen, ScoredEntry) else chosen)
+            return _reply(kb, chosen)
     if hits and _confident(hits, domain=domain):
         close = _close_candidates(hits) if hits[0].score < CLARIFY_BELOW else hits[:1]
         if len(close) > 1 and intent in INTENTS and confidence >= INTENT_PREFERRED:
@@ -285,7 +228,9 @@ def answer(
         entities=list(entities),
         context=context,
         boosts=dict(boosts or {}),
-        preferred_department=preferred_department if preferred_department in departments() else None,
+        preferred_department=preferred_department
+        if preferred_department in departments()
+        else None,
     )
     if hotline is not None:
         result = result.model_copy(update={"text": result.text.replace("{hotline}", hotline)})
@@ -335,9 +280,7 @@ def _answer(
         if hits and _confident(hits, domain=True):
             return _reply(kb, hits[0].entry)
     hits = search(text, boosts=boosts or None)
-    return _decide(
-        kb, text, hits, intent, confidence, preferred_department=preferred_department
-    )
+    return _decide(kb, text, hits, intent, confidence, preferred_department=preferred_department)
 
 
 def _merged(first: Mapping[str, float], second: Mapping[str, float]) -> dict[str, float]:

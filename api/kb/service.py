@@ -10,14 +10,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from knowledge.answer import answer as decide
-from knowledge.answer import departments, lead_department
-from knowledge.loader import load_knowledge
-from knowledge.models import INTENTS, Entry
-from knowledge.retrieval import get_retriever, place_terms
-from knowledge.scope import asks_department, in_domain
-from knowledge.text import compact
-
 from api.config import Settings
 from api.errors import NotFound
 from api.kb.schemas import AnswerRead, AnswerRequest, EntryRead, SearchHit, SearchResults
@@ -25,6 +17,13 @@ from api.triage.classifier import score_categories
 from api.triage.loader import duty_by_id, load_categories, load_departments
 from api.triage.service import triage
 from api.triage.text import normalize
+from knowledge.answer import answer as decide
+from knowledge.departments import departments, lead_department
+from knowledge.loader import load_knowledge
+from knowledge.models import INTENTS, Entry
+from knowledge.retrieval import get_retriever, place_terms
+from knowledge.scope import asks_department, in_domain
+from knowledge.text import compact
 
 ROUTED_INTENTS = frozenset({"ask_complaint_channel", "ask_department_duty", "ask_open_institution"})
 CLAUSE_BOOST = 0.15
@@ -51,8 +50,14 @@ def _doc_label(doc_id: str) -> str:
 def entry_read(entry: Entry) -> EntryRead:
     """An entry with its document shown as people cite it."""
     return EntryRead(
-        id=entry.id, title=entry.title, answer=entry.answer, quote=entry.quote, section=entry.section,
-        doc=_doc_label(entry.doc), audience=list(entry.audience), intents=list(entry.intents),
+        id=entry.id,
+        title=entry.title,
+        answer=entry.answer,
+        quote=entry.quote,
+        section=entry.section,
+        doc=_doc_label(entry.doc),
+        audience=list(entry.audience),
+        intents=list(entry.intents),
         keywords=list(entry.keywords),
     )
 
@@ -107,19 +112,21 @@ def _named_in_text(norm: str) -> set[str]:
     return {name for alias, name in _explicit_names().items() if alias in norm}
 
 
-def _category_boosts(category_name: str, weight: float) -> tuple[str, dict[str, float]]:
+@lru_cache(maxsize=64)
+def _category_entries(category_name: str) -> tuple[str, tuple[tuple[str, float], ...]]:
     """A triage category's lead and the bonus of each entry quoting its duty clauses or leading with it."""
     category = next(c for c in load_categories().categories if c.name == category_name)
     lead = category.lead
-    clauses = [quote for owner, quote in map(duty_by_id().get, category.duties) if owner == lead]
-    boosts: dict[str, float] = {}
+    duties = duty_by_id()
+    clauses = [duties[d][1] for d in category.duties if d in duties and duties[d][0] == lead]
+    bonuses: list[tuple[str, float]] = []
     for entry in load_knowledge().entries:
         bonus = CLAUSE_BOOST if any(_cites_clause(entry, c) for c in clauses) else 0.0
         if lead_department(entry) == lead:
             bonus += LEAD_BOOST
         if bonus:
-            boosts[entry.id] = bonus * weight
-    return lead, boosts
+            bonuses.append((entry.id, bonus))
+    return lead, tuple(bonuses)
 
 
 def _mask_places(norm: str) -> str:
@@ -156,13 +163,12 @@ def department_routing(*, text: str, intent: str | None) -> Routing | None:
     for name, score in scores.items():
         if name != result.category and score < RUNNER_UP_SHARE * top:
             continue
-        other_lead, extra = _category_boosts(name, min(1.0, score / top))
+        other_lead, bonuses = _category_entries(name)
         contested = contested or other_lead != lead
-        for entry_id, bonus in extra.items():
-            boosts[entry_id] = max(boosts.get(entry_id, 0.0), bonus)
-    return Routing(
-        department=None if contested else lead, category=result.category, boosts=boosts
-    )
+        weight = min(1.0, score / top)
+        for entry_id, bonus in bonuses:
+            boosts[entry_id] = max(boosts.get(entry_id, 0.0), bonus * weight)
+    return Routing(department=None if contested else lead, category=result.category, boosts=boosts)
 
 
 def _policy_intent(intent: str | None, ranking: Iterable[tuple[str, float]]) -> str | None:
@@ -176,9 +182,7 @@ def _policy_intent(intent: str | None, ranking: Iterable[tuple[str, float]]) -> 
 def answer(*, request: AnswerRequest, settings: Settings) -> AnswerRead:
     """Decide answer / clarify / out_of_scope / handoff for one NLU result, hotline filled in."""
     ranking = [(r.name or "", r.confidence) for r in request.intent_ranking]
-    routing = department_routing(
-        text=request.text, intent=_policy_intent(request.intent, ranking)
-    )
+    routing = department_routing(text=request.text, intent=_policy_intent(request.intent, ranking))
     result = decide(
         text=request.text,
         intent=request.intent,

@@ -12,7 +12,7 @@ from api.config import Settings
 from api.errors import install_error_handlers
 from api.kb.routes import internal_router
 from api.kb.service import department_routing
-from knowledge.answer import departments
+from knowledge.departments import departments
 from tests.conftest import TEST_SERVICE_TOKEN, create_test_app
 
 AUTH = {"Authorization": f"Bearer {TEST_SERVICE_TOKEN}"}
@@ -46,7 +46,11 @@ def _first_department(text: str) -> str | None:
         ("托育园收费项目从来不张贴公示，该找谁", None, "区市场监管局"),
         ("托管班价目表一直不公开 归哪个部门管呀", "ask_complaint_channel", "区市场监管局"),
         ("托儿所说饭菜全用有机蔬菜，其实根本不是，投诉哪个部门", None, "区市场监管局"),
-        ("早教中心广告吹得天花乱坠 跟实际两回事 我向谁反映", "ask_complaint_channel", "区市场监管局"),
+        (
+            "早教中心广告吹得天花乱坠 跟实际两回事 我向谁反映",
+            "ask_complaint_channel",
+            "区市场监管局",
+        ),
         ("托育中心在门口拉了条大红横幅，占了人行道，归谁管", None, "区综合执法局"),
         ("托育园在马路边立了块指路牌，挡视线，找哪个部门", "ask_department_duty", "区综合执法局"),
         ("楼道里贴满了托育机构的小广告 派给哪个部门处理", None, "区综合执法局"),
@@ -57,7 +61,11 @@ def _first_department(text: str) -> str | None:
         ("1岁多的娃在早教班就被教写字背古诗 哪个部门管教学内容", None, "区教育和体育局"),
         ("早教课内容太超前不科学，谁来管", "ask_complaint_channel", "区教育和体育局"),
         ("托育机构执不执行劳动合同法 谁来查", None, "区人力资源社会保障局"),
-        ("我们托育园下周迎检，查劳动合同，哪个部门来", "ask_department_duty", "区人力资源社会保障局"),
+        (
+            "我们托育园下周迎检，查劳动合同，哪个部门来",
+            "ask_department_duty",
+            "区人力资源社会保障局",
+        ),
         ("托育机构开发票交税的事找哪个部门", None, "区税务局"),
         ("办托育有没有税收减免 找谁问", "ask_open_institution", "区税务局"),
         ("托育园的tax问题归哪个部门", None, "区税务局"),

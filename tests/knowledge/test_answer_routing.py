@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from knowledge.answer import _decide as decide
-from knowledge.answer import answer, departments, lead_department
+from knowledge.answer import answer
+from knowledge.departments import departments, lead_department
 from knowledge.leave import parse_leave_query
 from knowledge.loader import load_knowledge
 from knowledge.models import ScoredEntry
@@ -40,14 +41,19 @@ def test_preferred_department_picks_its_entry() -> None:
 
 def test_preferred_department_rescues_a_question_retrieval_cannot_place() -> None:
     plain = answer(text="托育园路口那块歪歪扭扭的东西该派给谁")
-    routed = answer(text="托育园路口那块歪歪扭扭的东西该派给谁", preferred_department="区综合执法局")
+    routed = answer(
+        text="托育园路口那块歪歪扭扭的东西该派给谁", preferred_department="区综合执法局"
+    )
     assert plain.kind != "answer" or "区综合执法局" not in plain.text
     assert routed.kind == "answer" and "区综合执法局" in routed.text
 
 
 def test_unknown_preferred_department_is_ignored() -> None:
     text = "托育机构乱收费去哪投诉"
-    assert answer(text=text, preferred_department="区长办公室").entry_ids == answer(text=text).entry_ids
+    assert (
+        answer(text=text, preferred_department="区长办公室").entry_ids
+        == answer(text=text).entry_ids
+    )
 
 
 def test_boosts_move_an_entry_up() -> None:

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from knowledge.answer import answer
-from knowledge.scope import asks_department, domain_hits, domain_terms, in_domain, out_of_scope_category
+from knowledge.scope import (
+    asks_department,
+    domain_hits,
+    domain_terms,
+    in_domain,
+    out_of_scope_category,
+)
 
 WEATHER = "天气方面的问题我回答不了"
 
@@ -60,9 +66,7 @@ def test_other_regions_are_declined_even_with_childcare_words(text: str) -> None
     assert result.kind == "out_of_scope" and result.text.startswith("我只了解攀枝花市仁和区")
 
 
-@pytest.mark.parametrize(
-    "text", ["四川省规定的产假是多少天", "攀枝花仁和区跟成都的陪产假一样吗"]
-)
+@pytest.mark.parametrize("text", ["四川省规定的产假是多少天", "攀枝花仁和区跟成都的陪产假一样吗"])
 def test_a_local_mention_keeps_the_question(text: str) -> None:
     assert out_of_scope_category(text) is None
 
@@ -99,7 +103,14 @@ def test_weather_in_many_words_is_declined(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["驾照年审去哪办", "电脑开不了机咋办", "附近哪家火锅好吃", "身份证丢了怎么补", "我想办个健身房去哪办营业执照"]
+    "text",
+    [
+        "驾照年审去哪办",
+        "电脑开不了机咋办",
+        "附近哪家火锅好吃",
+        "身份证丢了怎么补",
+        "我想办个健身房去哪办营业执照",
+    ],
 )
 def test_no_domain_word_and_no_answer_is_out_of_scope_not_handoff(text: str) -> None:
     assert not in_domain(text)
