@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export RASA_TELEMETRY_ENABLED ?= false
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install run test train lint format eval shell bench admin validate clean chromium test-app test-engine db
+.PHONY: help install run test train lint format eval shell bench admin validate clean chromium test-app test-engine test-stories db
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -72,6 +72,14 @@ test-app:
 
 test-engine:
 	$(EPY) -m pytest tests/actions tests/bot -q -p no:cacheprovider
+	$(MAKE) test-stories
+
+test-stories: ## dialogue story tests (rasa test core) for every flow
+	@for f in tests/bot/stories/*.yml; do \
+		echo "rasa test core $$f"; \
+		$(ENGINE)/bin/rasa test core --stories $$f --model $(MODEL) --fail-on-prediction-errors \
+			--out $$(mktemp -d) --quiet >/dev/null || { echo "story test failed: $$f"; exit 1; }; \
+	done; echo "story tests passed"
 
 lint: $(APP)/.installed ## ruff + mypy
 	$(APP)/bin/ruff check api knowledge actions bot tests
