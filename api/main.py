@@ -20,6 +20,7 @@ from api.complaints.routes import router as complaints_router
 from api.config import get_settings
 from api.console.routes import router as console_router
 from api.errors import install_error_handlers
+from api.guides.routes import router as guides_router
 from api.health import router as health_router
 from api.kb.routes import internal_router as kb_internal_router
 from api.kb.routes import router as kb_router
@@ -47,7 +48,8 @@ def create_app() -> FastAPI:
                   description="攀枝花市仁和区 3 岁以下婴幼儿照护政策助手：聊天、知识库、投诉、分派。")
     install_error_handlers(app)
     for router in (health_router, chat_router, kb_router, kb_internal_router, complaints_router,
-                   console_router, auth_router, auth_admin_router, staff_router, triage_router, wechat_router):
+                   console_router, auth_router, auth_admin_router, staff_router, triage_router, wechat_router,
+                   guides_router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
 
