@@ -69,11 +69,25 @@ def candidates(request: ClarifyRequest, config: ClarifyConfig) -> list[str]:
     return close[: config.max_buttons] if len(close) >= 2 else []
 
 
+def _knowledge_decides(request: ClarifyRequest, names: list[str]) -> bool:
+    """Close intents need no question when the words alone clearly match an entry of one of them."""
+    from knowledge.answer import ANSWER_THRESHOLD, CLEAR_WIN_GAP, CLEAR_WIN_THRESHOLD
+    from knowledge.retrieval import get_retriever
+
+    hits = get_retriever().search(request.text, top_k=2)
+    if not hits:
+        return False
+    top = hits[0].lexical
+    gap = top - (hits[1].lexical if len(hits) > 1 else 0.0)
+    clear = (top >= ANSWER_THRESHOLD and gap >= 0.05) or (top >= CLEAR_WIN_THRESHOLD and gap >= CLEAR_WIN_GAP)
+    return clear and bool(set(hits[0].entry.intents) & set(names))
+
+
 def decide(request: ClarifyRequest, *, settings: Settings) -> ClarifyReply:
     """clarify with 2–3 buttons, handoff if this would be one misunderstanding too many, else pass."""
     config = clarify_config()
     names = candidates(request, config)
-    if not names:
+    if not names or _knowledge_decides(request, names):
         return ClarifyReply(kind="pass", handoff_after=config.handoff_after)
     if request.misunderstood_before + 1 >= config.handoff_after:
         handoff = offer(settings=settings, reason="misunderstood")

@@ -86,6 +86,19 @@ class UrgencySignal(BaseModel):
     category: str
     boost: float = 0
     patterns: list[str]
+    # the group counts only when one of these regexes also occurs somewhere in the text
+    context: list[str] = Field(default_factory=list)
+    # an incident of this group that the text says is over (child fine now) is not urgent
+    resolvable: bool = False
+
+
+class Resolution(BaseModel):
+    """Regexes saying an incident is over and the child is fine, and ones saying it is not."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    over: list[str]
+    still_at_risk: list[str] = Field(default_factory=list)
 
 
 class UrgencyFile(BaseModel):
@@ -93,6 +106,7 @@ class UrgencyFile(BaseModel):
 
     hedges: list[str]
     negations: list[str] = Field(default_factory=list)
+    resolution: Resolution | None = None
     signals: list[UrgencySignal]
 
 

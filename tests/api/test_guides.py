@@ -301,3 +301,18 @@ def test_every_clarify_button_names_an_entry_that_answers_its_intent() -> None:
     for intent, choice in config.intents.items():
         assert choice.entry in entries, choice.entry
         assert intent in entries[choice.entry].intents, (intent, choice.entry)
+
+
+def test_clarify_steps_aside_when_the_words_clearly_pick_one_intent(client: TestClient) -> None:
+    """Close NLU scores, but the question names the service types outright: answer, don't ask."""
+    body = _post(
+        client,
+        "/api/internal/clarify",
+        {
+            "text": "托育除了全日制还有半日制、计时制吗，都有哪些托法",
+            "intent": "ask_service_types",
+            "confidence": 0.41,
+            "intent_ranking": _ranking(("ask_service_types", 0.41), ("ask_community_childcare", 0.36)),
+        },
+    )
+    assert body["kind"] == "pass"
