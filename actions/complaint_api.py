@@ -32,8 +32,9 @@ class ComplaintApi:
     def __init__(self, settings: ActionSettings | None = None) -> None:
         self.settings = settings or get_settings()
 
-    async def _post(self, path: str, payload: dict[str, Any], *,
-                    headers: dict[str, str] | None = None) -> AppReply:
+    async def _post(
+        self, path: str, payload: dict[str, Any], *, headers: dict[str, str] | None = None
+    ) -> AppReply:
         """POST with the service token; transport errors and 5xx are retried, 4xx returned as is."""
         url = f"{self.settings.app_url}{path}"
         all_headers = {"Authorization": f"Bearer {self.settings.service_token}", **(headers or {})}
@@ -41,8 +42,10 @@ class ComplaintApi:
         last: str = ""
         for attempt in range(self.settings.retries + 1):
             try:
-                async with aiohttp.ClientSession(timeout=timeout) as session, \
-                        session.post(url, json=payload, headers=all_headers) as response:
+                async with (
+                    aiohttp.ClientSession(timeout=timeout) as session,
+                    session.post(url, json=payload, headers=all_headers) as response,
+                ):
                     if response.status < 500:
                         try:
                             body = await response.json(content_type=None)
@@ -67,7 +70,9 @@ class ComplaintApi:
 
     async def file(self, payload: dict[str, Any], *, idempotency_key: str) -> AppReply:
         """File the complaint; the same key on a retry returns the original case."""
-        return await self._post("/api/complaints", payload, headers={"Idempotency-Key": idempotency_key})
+        return await self._post(
+            "/api/complaints", payload, headers={"Idempotency-Key": idempotency_key}
+        )
 
     async def lookup(self, *, ticket: str, verifier: str) -> AppReply:
         """Public status lookup (404 for unknown ticket or wrong verifier alike)."""

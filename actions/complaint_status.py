@@ -35,12 +35,14 @@ def local_time(stamp: str | None) -> str:
 
 def status_text(found: dict[str, Any]) -> str:
     """What the public may see about a case: state and dates only."""
-    return "\n".join([
-        f"工单 {found.get('ticket')} 的办理情况：",
-        f"当前状态：{found.get('state')}",
-        f"提交时间：{local_time(found.get('created_at'))}",
-        f"最近更新：{local_time(found.get('updated_at'))}",
-    ])
+    return "\n".join(
+        [
+            f"工单 {found.get('ticket')} 的办理情况：",
+            f"当前状态：{found.get('state')}",
+            f"提交时间：{local_time(found.get('created_at'))}",
+            f"最近更新：{local_time(found.get('updated_at'))}",
+        ]
+    )
 
 
 class ValidateComplaintStatusForm(FormValidationAction):
@@ -49,16 +51,18 @@ class ValidateComplaintStatusForm(FormValidationAction):
     def name(self) -> str:
         return "validate_complaint_status_form"
 
-    async def extract_status_ticket(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> dict[str, Any]:
+    async def extract_status_ticket(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         """At form start only: a ticket number written in the request itself."""
         if tracker.active_loop_name == FORM or tracker.get_slot("status_ticket"):
             return {}
         ticket = cw.find_ticket((tracker.latest_message or {}).get("text") or "")
         return {"status_ticket": ticket} if ticket else {}
 
-    async def validate_status_ticket(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                     domain: DomainDict) -> dict[str, Any]:
+    async def validate_status_ticket(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         """TY + 8-digit date + sequence, however it was typed."""
         if value is None:
             return {"status_ticket": None}
@@ -67,14 +71,17 @@ class ValidateComplaintStatusForm(FormValidationAction):
             dispatcher.utter_message(response="utter_status_ticket_invalid")
         return {"status_ticket": ticket}
 
-    async def validate_status_verifier(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                       domain: DomainDict) -> dict[str, Any]:
+    async def validate_status_verifier(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         """6-digit PIN or 4-digit phone ending."""
         if value is None:
             return {"status_verifier": None}
         verifier = cw.find_verifier(str(value))
         if not verifier:
-            dispatcher.utter_message(response="utter_status_verifier_invalid", hotline=get_settings().hotline)
+            dispatcher.utter_message(
+                response="utter_status_verifier_invalid", hotline=get_settings().hotline
+            )
         return {"status_verifier": verifier}
 
 
@@ -84,13 +91,16 @@ class ActionCheckComplaintStatus(Action):
     def name(self) -> str:
         return "action_check_complaint_status"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         api = ComplaintApi()
         reset: list[EventType] = [SlotSet(slot, None) for slot in STATUS_SLOTS]
         ticket, verifier = tracker.get_slot("status_ticket"), tracker.get_slot("status_verifier")
         if not ticket or not verifier:
-            dispatcher.utter_message(response="utter_status_not_found", hotline=api.settings.hotline)
+            dispatcher.utter_message(
+                response="utter_status_not_found", hotline=api.settings.hotline
+            )
             return reset
         try:
             reply = await api.lookup(ticket=ticket, verifier=verifier)
@@ -100,7 +110,9 @@ class ActionCheckComplaintStatus(Action):
         if reply.status == 200 and reply.body.get("state"):
             form_message(dispatcher, status_text(reply.body))
         elif reply.status in (404, 422):
-            dispatcher.utter_message(response="utter_status_not_found", hotline=api.settings.hotline)
+            dispatcher.utter_message(
+                response="utter_status_not_found", hotline=api.settings.hotline
+            )
         else:
             dispatcher.utter_message(response="utter_status_failed", hotline=api.settings.hotline)
         return reset
@@ -112,7 +124,10 @@ class ActionCancelStatusLookup(Action):
     def name(self) -> str:
         return "action_cancel_status_lookup"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         dispatcher.utter_message(response="utter_status_cancelled")
-        return [ActiveLoop(None), SlotSet("requested_slot", None)] + [SlotSet(s, None) for s in STATUS_SLOTS]
+        return [ActiveLoop(None), SlotSet("requested_slot", None)] + [
+            SlotSet(s, None) for s in STATUS_SLOTS
+        ]

@@ -66,8 +66,9 @@ class ActionSubmitComplaint(Action):
     def name(self) -> str:
         return "action_submit_complaint"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         confirm = tracker.get_slot("complaint_confirm")
         if confirm == "cancel":
             return await ActionCancelComplaint().run(dispatcher, tracker, domain)
@@ -82,14 +83,18 @@ class ActionSubmitComplaint(Action):
             reply = None
         if reply is None or reply.status not in (200, 201) or not reply.body.get("ticket"):
             logger.warning("complaint not filed (status %s)", reply.status if reply else "down")
-            dispatcher.utter_message(response="utter_complaint_submit_failed", hotline=api.settings.hotline)
+            dispatcher.utter_message(
+                response="utter_complaint_submit_failed", hotline=api.settings.hotline
+            )
             return []  # slots and key kept: 「重新提交」 sends the same request again
         filed = reply.body
         if is_urgent(filed.get("urgency")) or is_urgent(tracker.get_slot("complaint_urgency")):
             dispatcher.utter_message(response="utter_complaint_urgent")
         phone_left = _given(tracker.get_slot("complaint_phone")) is not None
         form_message(dispatcher, receipt_text(filed, phone_left=phone_left), kind="answer")
-        return [SlotSet(slot, None) for slot in COMPLAINT_SLOTS] + [SlotSet("complaint_ticket", filed["ticket"])]
+        return [SlotSet(slot, None) for slot in COMPLAINT_SLOTS] + [
+            SlotSet("complaint_ticket", filed["ticket"])
+        ]
 
 
 class ActionCancelComplaint(Action):
@@ -98,7 +103,10 @@ class ActionCancelComplaint(Action):
     def name(self) -> str:
         return "action_cancel_complaint"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         dispatcher.utter_message(response="utter_complaint_cancelled")
-        return [ActiveLoop(None), SlotSet("requested_slot", None)] + [SlotSet(slot, None) for slot in COMPLAINT_SLOTS]
+        return [ActiveLoop(None), SlotSet("requested_slot", None)] + [
+            SlotSet(slot, None) for slot in COMPLAINT_SLOTS
+        ]

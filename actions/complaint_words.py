@@ -38,10 +38,16 @@ def words() -> Words:
     raw: dict = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
     fields = tuple((name, tuple(str(w) for w in ws)) for name, ws in raw["fields"].items())
     return Words(
-        trigger_phrases=tuple(sorted((str(w) for w in raw["trigger_phrases"]), key=len, reverse=True)),
+        trigger_phrases=tuple(
+            sorted((str(w) for w in raw["trigger_phrases"]), key=len, reverse=True)
+        ),
         min_description_chars=int(raw["min_description_chars"]),
-        unknown=tuple(raw["unknown"]), no_phone=tuple(raw["no_phone"]), confirm=tuple(raw["confirm"]),
-        cancel=tuple(raw["cancel"]), edit=tuple(raw["edit"]), fields=fields,
+        unknown=tuple(raw["unknown"]),
+        no_phone=tuple(raw["no_phone"]),
+        confirm=tuple(raw["confirm"]),
+        cancel=tuple(raw["cancel"]),
+        edit=tuple(raw["edit"]),
+        fields=fields,
     )
 
 
@@ -115,4 +121,7 @@ def field_named(text: str) -> str | None:
 
 def field_buttons() -> list[dict[str, str]]:
     """Buttons offering each field for correction."""
-    return [{"title": title, "payload": title} for title in ("修改经过", "修改机构", "修改地址", "修改时间", "修改电话")]
+    return [
+        {"title": title, "payload": title}
+        for title in ("修改经过", "修改机构", "修改地址", "修改时间", "修改电话")
+    ]

@@ -14,17 +14,34 @@ from actions import complaint_words as cw
 from actions.complaint_api import ComplaintApi
 
 FORM = "complaint_form"
-FORM_SLOTS = ("complaint_text", "complaint_institution", "complaint_place", "complaint_when",
-              "complaint_phone", "complaint_confirm")
+FORM_SLOTS = (
+    "complaint_text",
+    "complaint_institution",
+    "complaint_place",
+    "complaint_when",
+    "complaint_phone",
+    "complaint_confirm",
+)
 # everything one complaint keeps in the tracker (complaint_ticket survives: it is the last filed case)
-COMPLAINT_SLOTS = (*FORM_SLOTS, "complaint_edit", "complaint_key", "complaint_channel", "complaint_triage",
-                   "complaint_urgency")
+COMPLAINT_SLOTS = (
+    *FORM_SLOTS,
+    "complaint_edit",
+    "complaint_key",
+    "complaint_channel",
+    "complaint_triage",
+    "complaint_urgency",
+)
 URGENT = {"urgent", "high", "emergency", "紧急", "加急"}
 CHANNELS = {"web", "wechat", "phone", "api"}
 MAX_TEXT = 5000
 MAX_FIELD = 200
-FIELD_LABELS = {"complaint_text": "事情经过", "complaint_institution": "机构名称", "complaint_place": "地点",
-                "complaint_when": "时间", "complaint_phone": "联系电话"}
+FIELD_LABELS = {
+    "complaint_text": "事情经过",
+    "complaint_institution": "机构名称",
+    "complaint_place": "地点",
+    "complaint_when": "时间",
+    "complaint_phone": "联系电话",
+}
 
 
 def is_urgent(urgency: str | None) -> bool:
@@ -46,8 +63,13 @@ def latest_intent(tracker: Tracker) -> str | None:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name")
 
 
-def form_message(dispatcher: CollectingDispatcher, text: str, *, kind: str = "form",
-                 buttons: list[dict[str, str]] | None = None) -> None:
+def form_message(
+    dispatcher: CollectingDispatcher,
+    text: str,
+    *,
+    kind: str = "form",
+    buttons: list[dict[str, str]] | None = None,
+) -> None:
     """Send a flow message as a custom payload carrying its kind."""
     dispatcher.utter_message(json_message={"kind": kind, "text": text, "buttons": buttons or []})
 
@@ -58,11 +80,18 @@ class ActionStartComplaint(Action):
     def name(self) -> str:
         return "action_start_complaint"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
-        events: list[EventType] = [SlotSet(slot, None) for slot in COMPLAINT_SLOTS
-                                   if tracker.get_slot(slot) is not None and slot != "complaint_key"]
-        events += [SlotSet("complaint_key", uuid.uuid4().hex), SlotSet("complaint_channel", latest_channel(tracker))]
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        events: list[EventType] = [
+            SlotSet(slot, None)
+            for slot in COMPLAINT_SLOTS
+            if tracker.get_slot(slot) is not None and slot != "complaint_key"
+        ]
+        events += [
+            SlotSet("complaint_key", uuid.uuid4().hex),
+            SlotSet("complaint_channel", latest_channel(tracker)),
+        ]
         return events
 
 
@@ -72,8 +101,9 @@ class ValidateComplaintForm(FormValidationAction):
     def name(self) -> str:
         return "validate_complaint_form"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         """At activation with a described problem, acknowledge it (after any urgent advice)."""
         activating = tracker.active_loop_name != FORM
         events = await super().run(dispatcher, tracker, domain)
@@ -81,16 +111,18 @@ class ValidateComplaintForm(FormValidationAction):
             dispatcher.utter_message(response="utter_complaint_noted")
         return events
 
-    async def extract_complaint_text(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                     domain: DomainDict) -> dict[str, Any]:
+    async def extract_complaint_text(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         """At form start only: the whole triggering message, if it says more than 「我要投诉」."""
         if tracker.active_loop_name == FORM or tracker.get_slot("complaint_text"):
             return {}
         text = ((tracker.latest_message or {}).get("text") or "").strip()
         return {"complaint_text": text} if text and cw.describes_problem(text) else {}
 
-    async def validate_complaint_text(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                      domain: DomainDict) -> dict[str, Any]:
+    async def validate_complaint_text(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         """Keep the text whole; ask the app's triage at once and warn first if the case is urgent."""
         if value is None:
             return {"complaint_text": None}  # cleared by action_start_complaint, nothing to check
@@ -110,8 +142,11 @@ class ValidateComplaintForm(FormValidationAction):
         if is_urgent(urgency) and not is_urgent(tracker.get_slot("complaint_urgency")):
             dispatcher.utter_message(response="utter_complaint_urgent")
         facts = triage.get("facts") or {}
-        for fact, slot in (("institution", "complaint_institution"), ("place", "complaint_place"),
-                           ("when", "complaint_when")):
+        for fact, slot in (
+            ("institution", "complaint_institution"),
+            ("place", "complaint_place"),
+            ("when", "complaint_when"),
+        ):
             found = facts.get(fact)
             if isinstance(found, list):
                 found = "、".join(str(f) for f in found if f)
@@ -132,23 +167,27 @@ class ValidateComplaintForm(FormValidationAction):
             return {slot: cw.UNKNOWN}
         return {slot: text[:MAX_FIELD]}
 
-    async def validate_complaint_institution(self, value: Any, dispatcher: CollectingDispatcher,
-                                             tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    async def validate_complaint_institution(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         """Institution name, or 「不知道」."""
         return self._optional_field("complaint_institution", value, dispatcher)
 
-    async def validate_complaint_place(self, value: Any, dispatcher: CollectingDispatcher,
-                                       tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    async def validate_complaint_place(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         """Township/street or address, or 「不清楚」."""
         return self._optional_field("complaint_place", value, dispatcher)
 
-    async def validate_complaint_when(self, value: Any, dispatcher: CollectingDispatcher,
-                                      tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    async def validate_complaint_when(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         """When it happened, in the user's words, or 「记不清」."""
         return self._optional_field("complaint_when", value, dispatcher)
 
-    async def validate_complaint_phone(self, value: Any, dispatcher: CollectingDispatcher,
-                                       tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    async def validate_complaint_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         """A mobile 1[3-9]xxxxxxxxx or a landline, digits only; 「不留」 leaves none."""
         if value is None:
             return {"complaint_phone": None}
@@ -161,8 +200,9 @@ class ValidateComplaintForm(FormValidationAction):
         dispatcher.utter_message(response="utter_complaint_phone_invalid")
         return {"complaint_phone": None}
 
-    async def validate_complaint_confirm(self, value: Any, dispatcher: CollectingDispatcher,
-                                         tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    async def validate_complaint_confirm(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         """确认提交 → yes; 取消 → cancel; 「修改地址」 clears that field so the form asks it again."""
         if value is None:
             return {"complaint_confirm": None}
@@ -185,7 +225,11 @@ class ValidateComplaintForm(FormValidationAction):
     def _clear_field(field: str, text: str, dispatcher: CollectingDispatcher) -> dict[str, Any]:
         """Clear one field (a new phone number given in the same message is taken at once)."""
         if field == "complaint_phone" and cw.find_phone(text):
-            return {"complaint_phone": cw.find_phone(text), "complaint_confirm": None, "complaint_edit": None}
+            return {
+                "complaint_phone": cw.find_phone(text),
+                "complaint_confirm": None,
+                "complaint_edit": None,
+            }
         dispatcher.utter_message(response="utter_complaint_edit_field", field=FIELD_LABELS[field])
         cleared: dict[str, Any] = {field: None, "complaint_confirm": None, "complaint_edit": None}
         if field == "complaint_text":
@@ -212,7 +256,9 @@ def summary_text(tracker: Tracker) -> str:
     ]
     if is_urgent(tracker.get_slot("complaint_urgency")):
         lines.append("（这件事会按紧急情况登记）")
-    lines.append("投诉人信息默认保密。没问题请回复「确认提交」；要改哪项就说「修改地址」「电话写错了」这样；不投诉了回复「取消」。")
+    lines.append(
+        "投诉人信息默认保密。没问题请回复「确认提交」；要改哪项就说「修改地址」「电话写错了」这样；不投诉了回复「取消」。"
+    )
     return "\n".join(lines)
 
 
@@ -222,14 +268,19 @@ class ActionAskComplaintConfirm(Action):
     def name(self) -> str:
         return "action_ask_complaint_confirm"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         if tracker.get_slot("complaint_edit") == "ask":
             form_message(dispatcher, "您想改哪一项？", buttons=cw.field_buttons())
             return []
-        form_message(dispatcher, summary_text(tracker), buttons=[
-            {"title": "确认提交", "payload": "确认提交"},
-            {"title": "修改", "payload": "修改"},
-            {"title": "取消", "payload": "取消"},
-        ])
+        form_message(
+            dispatcher,
+            summary_text(tracker),
+            buttons=[
+                {"title": "确认提交", "payload": "确认提交"},
+                {"title": "修改", "payload": "修改"},
+                {"title": "取消", "payload": "取消"},
+            ],
+        )
         return []

@@ -42,7 +42,9 @@ def chat(url: str = typer.Option("", help="app base URL; default from APP_HOST/A
         if not text:
             continue
         try:
-            response = httpx.post(f"{base}/api/chat", json={"sender_id": sender, "text": text}, timeout=30)
+            response = httpx.post(
+                f"{base}/api/chat", json={"sender_id": sender, "text": text}, timeout=30
+            )
         except httpx.HTTPError as error:
             console.print(f"[red]连接失败：{error}[/red]")
             continue

@@ -22,7 +22,9 @@ def get_engine(request: Request) -> EngineClient:
 EngineDep = Annotated[EngineClient, Depends(get_engine)]
 
 
-def require_service_token(settings: SettingsDep, authorization: Annotated[str | None, Header()] = None) -> None:
+def require_service_token(
+    settings: SettingsDep, authorization: Annotated[str | None, Header()] = None
+) -> None:
     """Internal endpoints (action server, WeChat worker) authenticate with the shared service token."""
     expected = f"Bearer {settings.service_token}"
     if not authorization or not hmac.compare_digest(authorization.encode(), expected.encode()):

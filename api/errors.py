@@ -76,4 +76,6 @@ def install_error_handlers(app: FastAPI) -> None:
         errors = jsonable_encoder(exc.errors(), custom_encoder={Exception: str})
         for error in errors:
             error.pop("input", None)  # never echo (possibly personal) input back
-        return JSONResponse(status_code=422, content={"detail": _describe(errors), "errors": errors})
+        return JSONResponse(
+            status_code=422, content={"detail": _describe(errors), "errors": errors}
+        )

@@ -35,7 +35,9 @@ STATIC = Path(__file__).parent / "static"
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Create the shared clients on start, close them on stop."""
     settings = get_settings()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     app.state.engine = EngineClient(settings)
     bootstrap_admin(settings)
     yield
@@ -44,12 +46,27 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app() -> FastAPI:
     """Build the app with every router; no I/O happens here."""
-    app = FastAPI(title="托育助手 API", version="0.1.0", lifespan=lifespan,
-                  description="攀枝花市仁和区 3 岁以下婴幼儿照护政策助手：聊天、知识库、投诉、分派。")
+    app = FastAPI(
+        title="托育助手 API",
+        version="0.1.0",
+        lifespan=lifespan,
+        description="攀枝花市仁和区 3 岁以下婴幼儿照护政策助手：聊天、知识库、投诉、分派。",
+    )
     install_error_handlers(app)
-    for router in (health_router, chat_router, kb_router, kb_internal_router, complaints_router,
-                   console_router, auth_router, auth_admin_router, staff_router, triage_router, wechat_router,
-                   guides_router):
+    for router in (
+        health_router,
+        chat_router,
+        kb_router,
+        kb_internal_router,
+        complaints_router,
+        console_router,
+        auth_router,
+        auth_admin_router,
+        staff_router,
+        triage_router,
+        wechat_router,
+        guides_router,
+    ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
 

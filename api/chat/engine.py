@@ -26,7 +26,9 @@ class EngineClient:
         """Release pooled connections."""
         await self._client.aclose()
 
-    async def send(self, *, sender_id: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    async def send(
+        self, *, sender_id: str, text: str, metadata: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
         """Send one user message and return Rasa's raw bot messages."""
         url = f"{self.settings.rasa_url}/webhooks/rest/webhook"
         try:

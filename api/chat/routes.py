@@ -19,4 +19,6 @@ router = APIRouter(prefix="/api", tags=["chat"])
 )
 async def chat(body: ChatRequest, engine: EngineDep, settings: SettingsDep) -> ChatResponse:
     """Send one message and get the turn's replies with citations."""
-    return await service.converse(engine=engine, settings=settings, sender_id=body.sender_id, text=body.text)
+    return await service.converse(
+        engine=engine, settings=settings, sender_id=body.sender_id, text=body.text
+    )

@@ -29,35 +29,41 @@ def to_response(raw: list[dict[str, Any]]) -> ChatResponse:
     for item in raw:
         custom = item.get("custom")
         if isinstance(custom, dict):
-            kind = custom.get("kind")
-            if kind in _KINDS:
-                kinds.append(kind)
+            said = custom.get("kind")
+            if said in _KINDS:
+                kinds.append(said)
             if not custom.get("text"):
                 continue  # a kind-only payload annotates the turn, it is not shown
-            messages.append(_message(custom.get("text", ""), custom.get("buttons"), custom.get("sources")))
+            messages.append(
+                _message(custom.get("text", ""), custom.get("buttons"), custom.get("sources"))
+            )
         elif item.get("text"):
             messages.append(_message(item["text"], item.get("buttons"), None))
-    kind: Kind = "smalltalk"
+    return ChatResponse(messages=messages, kind=turn_kind(kinds))
+
+
+def turn_kind(kinds: list[Kind]) -> Kind:
+    """Error and handoff win; otherwise the last kind said; plain text alone is smalltalk."""
     for dominant in _DOMINANT:
         if dominant in kinds:
-            kind = dominant
-            break
-    else:
-        if kinds:
-            kind = kinds[-1]
-    return ChatResponse(messages=messages, kind=kind)
+            return dominant
+    return kinds[-1] if kinds else "smalltalk"
 
 
 def _message(text: str, buttons: Any, sources: Any) -> ChatMessage:
     return ChatMessage(
         text=text,
         buttons=[Button(title=b["title"], payload=b["payload"]) for b in buttons or []] or None,
-        sources=[Source(doc=s["doc"], section=s["section"], quote=s["quote"]) for s in sources or []] or None,
+        sources=[
+            Source(doc=s["doc"], section=s["section"], quote=s["quote"]) for s in sources or []
+        ]
+        or None,
     )
 
 
-async def converse(*, engine: EngineClient, settings: Settings, sender_id: str, text: str,
-                   channel: str = "web") -> ChatResponse:
+async def converse(
+    *, engine: EngineClient, settings: Settings, sender_id: str, text: str, channel: str = "web"
+) -> ChatResponse:
     """Send a message to the engine; an engine or action server that fails becomes EngineUnavailable."""
     try:
         raw = await engine.send(sender_id=sender_id, text=text, metadata={"channel": channel})
@@ -70,7 +76,11 @@ async def converse(*, engine: EngineClient, settings: Settings, sender_id: str, 
             logger.warning("action server down; answering 503")
             raise EngineUnavailable(unavailable_text(settings))
         response = ChatResponse(
-            messages=[ChatMessage(text=f"抱歉，我没能回答这个问题。您可以换个说法，或拨打{settings.hotline_name}（{settings.hotline}）。")],
+            messages=[
+                ChatMessage(
+                    text=f"抱歉，我没能回答这个问题。您可以换个说法，或拨打{settings.hotline_name}（{settings.hotline}）。"
+                )
+            ],
             kind="error",
         )
     return response

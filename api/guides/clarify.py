@@ -79,7 +79,9 @@ def _knowledge_decides(request: ClarifyRequest, names: list[str]) -> bool:
         return False
     top = hits[0].lexical
     gap = top - (hits[1].lexical if len(hits) > 1 else 0.0)
-    clear = (top >= ANSWER_THRESHOLD and gap >= 0.05) or (top >= CLEAR_WIN_THRESHOLD and gap >= CLEAR_WIN_GAP)
+    clear = (top >= ANSWER_THRESHOLD and gap >= 0.05) or (
+        top >= CLEAR_WIN_THRESHOLD and gap >= CLEAR_WIN_GAP
+    )
     return clear and bool(set(hits[0].entry.intents) & set(names))
 
 

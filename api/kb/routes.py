@@ -23,7 +23,9 @@ def search_entries(
     return service.search(query=q, limit=limit)
 
 
-@router.get("/{entry_id}", response_model=EntryRead, responses={404: {"description": "没有这个条目"}})
+@router.get(
+    "/{entry_id}", response_model=EntryRead, responses={404: {"description": "没有这个条目"}}
+)
 def get_entry(entry_id: str) -> EntryRead:
     """One entry with its quoted clause and section path."""
     return service.get_entry(entry_id=entry_id)

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session, selectinload
 
 from api.complaints.models import Complaint
 from api.complaints.redact import mask_phone, mask_pii
-from api.complaints.service import add_event
 from api.complaints.tickets import normalise_ticket
 from api.config import get_settings
 from api.db import utcnow

@@ -43,7 +43,9 @@ class Codec:
         self._mode = settings.wechat_mode
         self._crypto: WeChatCrypto | None = None
         if settings.wechat_appid and len(settings.wechat_aes_key) == 43:
-            self._crypto = WeChatCrypto(settings.wechat_token, settings.wechat_aes_key, settings.wechat_appid)
+            self._crypto = WeChatCrypto(
+                settings.wechat_token, settings.wechat_aes_key, settings.wechat_appid
+            )
 
     def verify(self, params: PushParams) -> None:
         """The token signature every callback (GET and POST) carries."""
@@ -64,7 +66,9 @@ class Codec:
         if self._crypto is None or self._mode == "plain":
             raise RejectedPush(400, "encrypted push while WECHAT_MODE=plain")
         try:
-            return self._crypto.decrypt_message(body, params.msg_signature, params.timestamp, params.nonce)
+            return self._crypto.decrypt_message(
+                body, params.msg_signature, params.timestamp, params.nonce
+            )
         except InvalidSignatureException as error:
             raise RejectedPush(403, "bad msg_signature") from error
         except InvalidAppIdException as error:

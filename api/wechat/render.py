@@ -68,7 +68,7 @@ def split(text: str, limit: int) -> list[str]:
         while utf8_len(line) > limit:
             head = _prefix(line, limit)
             parts.append(head)
-            line = line[len(head):]
+            line = line[len(head) :]
         current = line
     if current.strip():
         parts.append(current)

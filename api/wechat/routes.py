@@ -27,9 +27,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     channel = build_channel(settings)
     app.state.wechat_channel = channel
     if channel.missing:
-        logger.warning("wechat: channel not configured, missing settings: %s", ", ".join(channel.missing))
+        logger.warning(
+            "wechat: channel not configured, missing settings: %s", ", ".join(channel.missing)
+        )
     elif not can_push(settings):
-        logger.info("wechat: no WECHAT_APPID/WECHAT_APPSECRET; slow answers are delivered with the next message")
+        logger.info(
+            "wechat: no WECHAT_APPID/WECHAT_APPSECRET; slow answers are delivered with the next message"
+        )
     yield
     await channel.aclose()
 
@@ -48,9 +52,16 @@ def get_channel(request: Request) -> WeChatChannel:
 ChannelDep = Annotated[WeChatChannel, Depends(get_channel)]
 
 
-def _params(signature: str, timestamp: str, nonce: str, encrypt_type: str = "", msg_signature: str = "") -> PushParams:
-    return PushParams(signature=signature, timestamp=timestamp, nonce=nonce,
-                      encrypt_type=encrypt_type, msg_signature=msg_signature)
+def _params(
+    signature: str, timestamp: str, nonce: str, encrypt_type: str = "", msg_signature: str = ""
+) -> PushParams:
+    return PushParams(
+        signature=signature,
+        timestamp=timestamp,
+        nonce=nonce,
+        encrypt_type=encrypt_type,
+        msg_signature=msg_signature,
+    )
 
 
 def _not_configured(channel: WeChatChannel) -> Response:
@@ -64,12 +75,20 @@ def _rejected(error: RejectedPush, request: Request) -> Response:
     """Log why (never the payload) and answer with the status only."""
     client = request.client.host if request.client else "?"
     logger.warning("wechat: rejected %s from %s: %s", request.method, client, error.reason)
-    return PlainTextResponse("forbidden" if error.status == 403 else "bad request", status_code=error.status)
+    return PlainTextResponse(
+        "forbidden" if error.status == 403 else "bad request", status_code=error.status
+    )
 
 
 @router.get("/wechat", response_class=PlainTextResponse, include_in_schema=False)
-async def handshake(request: Request, channel: ChannelDep, signature: str = "", timestamp: str = "",
-                    nonce: str = "", echostr: str = "") -> Response:
+async def handshake(
+    request: Request,
+    channel: ChannelDep,
+    signature: str = "",
+    timestamp: str = "",
+    nonce: str = "",
+    echostr: str = "",
+) -> Response:
     """Server verification: a valid signature is answered with echostr."""
     if channel.codec is None:
         return _not_configured(channel)
@@ -81,9 +100,16 @@ async def handshake(request: Request, channel: ChannelDep, signature: str = "", 
 
 
 @router.post("/wechat", include_in_schema=False)
-async def receive(request: Request, channel: ChannelDep, engine: EngineDep,
-                  signature: str = "", timestamp: str = "", nonce: str = "",
-                  encrypt_type: str = "", msg_signature: str = "") -> Response:
+async def receive(
+    request: Request,
+    channel: ChannelDep,
+    engine: EngineDep,
+    signature: str = "",
+    timestamp: str = "",
+    nonce: str = "",
+    encrypt_type: str = "",
+    msg_signature: str = "",
+) -> Response:
     """A user message or event: answered with a passive XML reply (encrypted if it came encrypted)."""
     if channel.codec is None:
         return _not_configured(channel)

@@ -31,8 +31,12 @@ class WeChatClientSender:
             import redis
             from wechatpy.session.redisstorage import RedisStorage
 
-            session = RedisStorage(redis.Redis.from_url(settings.redis_url), prefix="tuoyu:wx:token")
-        self._client = WeChatClient(settings.wechat_appid, settings.wechat_appsecret, session=session, timeout=5)
+            session = RedisStorage(
+                redis.Redis.from_url(settings.redis_url), prefix="tuoyu:wx:token"
+            )
+        self._client = WeChatClient(
+            settings.wechat_appid, settings.wechat_appsecret, session=session, timeout=5
+        )
 
     async def send_text(self, openid: str, text: str) -> None:
         """Blocking HTTP call, so it runs in a worker thread."""

@@ -49,8 +49,14 @@ def dedup_id(message: Any) -> str:
 class WeChatChannel:
     """State and behaviour of the 公众号 channel; one per app, built at startup."""
 
-    def __init__(self, *, settings: Settings, store: Store, sender: CustomerServiceSender,
-                 doc_names: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        store: Store,
+        sender: CustomerServiceSender,
+        doc_names: dict[str, str] | None = None,
+    ) -> None:
         self.settings = settings
         self.store = store
         self.sender = sender
@@ -92,7 +98,11 @@ class WeChatChannel:
         """What to say to this push, by message type."""
         openid = message.source or ""
         kind = message.type
-        logger.info("wechat: %s from %s", kind if kind != "event" else f"event {message.event}", mask(openid))
+        logger.info(
+            "wechat: %s from %s",
+            kind if kind != "event" else f"event {message.event}",
+            mask(openid),
+        )
         if kind == "text":
             return await self._answer(openid, message.content or "", engine)
         if kind == "voice":
@@ -116,7 +126,11 @@ class WeChatChannel:
         task = asyncio.create_task(self._converse(engine, openid, asked))
         done, _ = await asyncio.wait({task}, timeout=self.budget)
         if not done:
-            logger.info("wechat: engine slower than %.1fs for %s; answering later", self.budget, mask(openid))
+            logger.info(
+                "wechat: engine slower than %.1fs for %s; answering later",
+                self.budget,
+                mask(openid),
+            )
             self._track(self._deliver_late(openid, task))
             return await self._passive(openid, _join(head, texts.HOLDING))
         rendered = task.result()
@@ -135,15 +149,22 @@ class WeChatChannel:
     async def _remember(self, openid: str, payloads: list[str]) -> None:
         """Keep this turn's options selectable by number; a turn without options clears old ones."""
         if payloads:
-            await self.store.put(key("opts", openid), json.dumps(payloads, ensure_ascii=False), OPTIONS_TTL_S)
+            await self.store.put(
+                key("opts", openid), json.dumps(payloads, ensure_ascii=False), OPTIONS_TTL_S
+            )
         else:
             await self.store.delete(key("opts", openid))
 
     async def _converse(self, engine: EngineClient, openid: str, text: str) -> Rendered:
         """The engine's turn rendered for WeChat; an unavailable engine becomes its apology."""
         try:
-            response = await converse(engine=engine, settings=self.settings, sender_id=sender_id(openid),
-                                      text=text[:MAX_ENGINE_TEXT], channel="wechat")
+            response = await converse(
+                engine=engine,
+                settings=self.settings,
+                sender_id=sender_id(openid),
+                text=text[:MAX_ENGINE_TEXT],
+                channel="wechat",
+            )
         except EngineUnavailable as error:
             return Rendered(text=error.detail)
         return render(response, doc_names=self.doc_names)
@@ -154,7 +175,9 @@ class WeChatChannel:
         if len(parts) == 1:
             await self.store.delete(key("more", openid))
             return parts[0]
-        await self.store.put(key("more", openid), json.dumps(parts[1:], ensure_ascii=False), MORE_TTL_S)
+        await self.store.put(
+            key("more", openid), json.dumps(parts[1:], ensure_ascii=False), MORE_TTL_S
+        )
         return parts[0] + _MORE_SUFFIX
 
     async def _more(self, openid: str, head: str) -> str:
@@ -166,7 +189,9 @@ class WeChatChannel:
         if head:  # a late answer and more parts at once: show both, in order
             return await self._passive(openid, "\n\n".join([head, *parts]))
         if len(parts) > 1:
-            await self.store.put(key("more", openid), json.dumps(parts[1:], ensure_ascii=False), MORE_TTL_S)
+            await self.store.put(
+                key("more", openid), json.dumps(parts[1:], ensure_ascii=False), MORE_TTL_S
+            )
             return parts[0] + _MORE_SUFFIX
         return parts[0]
 
@@ -182,7 +207,11 @@ class WeChatChannel:
             try:
                 await self.sender.send_text(openid, part)
             except Exception as error:
-                logger.warning("wechat: late answer to %s not delivered: %s", mask(openid), type(error).__name__)
+                logger.warning(
+                    "wechat: late answer to %s not delivered: %s",
+                    mask(openid),
+                    type(error).__name__,
+                )
                 return
 
     def _track(self, coro: Any) -> None:
@@ -204,12 +233,17 @@ def _join(head: str, body: str) -> str:
     return f"{head}\n\n{body}" if head else body
 
 
-def build_channel(settings: Settings, *, store: Store | None = None,
-                  sender: CustomerServiceSender | None = None) -> WeChatChannel:
+def build_channel(
+    settings: Settings, *, store: Store | None = None, sender: CustomerServiceSender | None = None
+) -> WeChatChannel:
     """The channel with its store (Redis or memory) and sender (客服消息 API or next-message)."""
     store = store or make_store(settings)
-    return WeChatChannel(settings=settings, store=store, sender=sender or make_sender(settings, store),
-                         doc_names=_doc_names())
+    return WeChatChannel(
+        settings=settings,
+        store=store,
+        sender=sender or make_sender(settings, store),
+        doc_names=_doc_names(),
+    )
 
 
 def _doc_names() -> dict[str, str]:

@@ -8,7 +8,9 @@ HOLDING = "正在为您查询，请稍候…"
 LATER_PREFIX = "上次的问题回复如下…"
 NOT_HEARD = "抱歉，没听清，请打字或再说一次 🙏"
 MORE_HINT = "回复「更多」查看剩余内容"
-MORE_WORDS = frozenset({"更多", "更多内容", "查看更多", "看更多", "more"})  # not 继续: the engine uses it
+MORE_WORDS = frozenset(
+    {"更多", "更多内容", "查看更多", "看更多", "more"}
+)  # not 继续: the engine uses it
 NO_MORE = "没有更多内容了，您可以直接输入新的问题。"
 OPTION_LINE = "回复 {number}：{title}"
 
@@ -30,7 +32,13 @@ def welcome(settings: Settings) -> str:
 
 def unsupported(kind: str) -> str:
     """Reply to pictures, video, location, links and anything else that is not text or voice."""
-    names = {"image": "图片", "video": "视频", "shortvideo": "小视频", "location": "位置",
-             "link": "链接", "file": "文件"}
+    names = {
+        "image": "图片",
+        "video": "视频",
+        "shortvideo": "小视频",
+        "location": "位置",
+        "link": "链接",
+        "file": "文件",
+    }
     what = names.get(kind, "这类消息")
     return f"抱歉，暂时看不了{what}，目前只能处理文字和语音消息。请直接打字或发语音描述您的问题～"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, Dict, List, Text
+from typing import Any
 
 import spacy
 import yaml
@@ -28,16 +28,22 @@ logger = logging.getLogger(__name__)
 
 # Child ages typed as 两岁半 / 18个月 / 2岁 / 一岁多: token patterns over spaCy's per-character zh tokens.
 _DIGIT = {"TEXT": {"REGEX": "^[0-9０-９一二两三四五六七八九十半]$"}, "OP": "+"}
-AGE_PATTERNS: List[Dict[str, Any]] = [
-    {"label": "child_age", "pattern": [_DIGIT, {"TEXT": "岁"}, {"TEXT": {"IN": ["半", "多"]}, "OP": "?"}]},
-    {"label": "child_age", "pattern": [_DIGIT, {"TEXT": "个", "OP": "?"}, {"TEXT": "月"}, {"TEXT": "大"}]},
+AGE_PATTERNS: list[dict[str, Any]] = [
+    {
+        "label": "child_age",
+        "pattern": [_DIGIT, {"TEXT": "岁"}, {"TEXT": {"IN": ["半", "多"]}, "OP": "?"}],
+    },
+    {
+        "label": "child_age",
+        "pattern": [_DIGIT, {"TEXT": "个", "OP": "?"}, {"TEXT": "月"}, {"TEXT": "大"}],
+    },
     {"label": "child_age", "pattern": [_DIGIT, {"TEXT": "个"}, {"TEXT": "月"}]},
 ]
 
 
-def build_patterns(vocab: Dict[str, Dict[str, List[str]]]) -> List[Dict[str, Any]]:
+def build_patterns(vocab: dict[str, dict[str, list[str]]]) -> list[dict[str, Any]]:
     """Turn {entity: {canonical: [aliases]}} into EntityRuler phrase patterns whose id is the canonical value."""
-    patterns: List[Dict[str, Any]] = []
+    patterns: list[dict[str, Any]] = []
     for label, values in vocab.items():
         for canonical, aliases in (values or {}).items():
             for phrase in {str(canonical), *(str(a) for a in aliases or [])}:
@@ -45,10 +51,12 @@ def build_patterns(vocab: Dict[str, Dict[str, List[str]]]) -> List[Dict[str, Any
     return patterns + AGE_PATTERNS
 
 
-def build_nlp(patterns: List[Dict[str, Any]]) -> "spacy.language.Language":
+def build_nlp(patterns: list[dict[str, Any]]) -> spacy.language.Language:
     """A blank zh pipeline (character segmentation, no weights to download) with one EntityRuler."""
     nlp = spacy.blank("zh")
-    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True})
+    ruler = nlp.add_pipe(
+        "entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True}
+    )
     ruler.add_patterns(patterns)
     return nlp
 
@@ -60,25 +68,35 @@ class SpacyEntityRuler(GraphComponent, EntityExtractorMixin):
     DIR_NAME = "spacy_entity_ruler"
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         """`lookup_path`: the reviewed vocabulary file read at training time."""
         return {"lookup_path": "bot/lookup/entities.yml"}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 nlp: Any = None) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        nlp: Any = None,
+    ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
         self._nlp = nlp
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> SpacyEntityRuler:
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SpacyEntityRuler:
         """Creates an untrained component."""
         return cls(config, model_storage, resource)
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> list[str]:
         """spaCy (blank zh); PyYAML comes with Rasa."""
         return ["spacy"]
 
@@ -92,18 +110,26 @@ class SpacyEntityRuler(GraphComponent, EntityExtractorMixin):
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> SpacyEntityRuler:
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> SpacyEntityRuler:
         """Loads the ruler saved at training time; untrained if the model lacks it."""
         try:
             with model_storage.read_from(resource) as directory:
                 nlp = spacy.load(Path(directory) / cls.DIR_NAME)
         except (ValueError, OSError):
-            logger.warning("SpacyEntityRuler has no trained ruler in the model; extracting nothing.")
+            logger.warning(
+                "SpacyEntityRuler has no trained ruler in the model; extracting nothing."
+            )
             nlp = None
         return cls(config, model_storage, resource, nlp)
 
-    def extract(self, text: str) -> List[Dict[str, Any]]:
+    def extract(self, text: str) -> list[dict[str, Any]]:
         """Entities with character offsets and canonical values."""
         if self._nlp is None or not text:
             return []
@@ -118,7 +144,7 @@ class SpacyEntityRuler(GraphComponent, EntityExtractorMixin):
             for ent in doc.ents
         ]
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         """Adds the ruler's entities to each message."""
         for message in messages:
             entities = self.add_extractor_name(self.extract(message.get(TEXT) or ""))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from opencc import OpenCC
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -14,7 +14,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-_converter: Optional[OpenCC] = None
+_converter: OpenCC | None = None
 
 
 def normalize_text(text: str) -> str:
@@ -26,21 +26,19 @@ def normalize_text(text: str) -> str:
     return " ".join(_converter.convert(text).split())
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class ChineseNormalizer(GraphComponent):
     """Rewrites the message text in place; must come first in the pipeline."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         """No options: the conversion table is fixed (opencc t2s)."""
         return {}
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -49,7 +47,7 @@ class ChineseNormalizer(GraphComponent):
         return cls()
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> list[str]:
         """Empty on purpose: Rasa checks these as module *and* distribution names, which differ for opencc
         (module `opencc`, distribution `opencc-python-reimplemented`); the import above fails loudly instead."""
         return []
@@ -65,7 +63,7 @@ class ChineseNormalizer(GraphComponent):
             self._normalize(message)
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         """Normalises incoming messages."""
         for message in messages:
             self._normalize(message)

@@ -8,8 +8,9 @@ import subprocess
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional
+from typing import Any
 
 import pytest
 from rasa_sdk import Tracker
@@ -30,13 +31,25 @@ def app_url() -> Iterator[str]:
     """The real app (app runtime venv) on a free port with a throwaway SQLite database."""
     port = _free_port()
     workdir = Path(tempfile.mkdtemp(prefix="tuoyu-actions-"))
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "SERVICE_TOKEN": TOKEN, "APP_PORT": str(port),
-           "DATABASE_URL": f"sqlite:///{workdir / 'app.db'}"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "SERVICE_TOKEN": TOKEN,
+        "APP_PORT": str(port),
+        "DATABASE_URL": f"sqlite:///{workdir / 'app.db'}",
+    }
     app_python = str(ROOT / ".venv" / "bin" / "python")
-    subprocess.run([app_python, "-m", "api.cli", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
-    log = open(workdir / "app.log", "wb")
-    proc = subprocess.Popen([app_python, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port)],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    subprocess.run(
+        [app_python, "-m", "api.cli", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    log = open(workdir / "app.log", "wb")  # noqa: SIM115 - closed with the process
+    proc = subprocess.Popen(
+        [app_python, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -45,7 +58,7 @@ def app_url() -> Iterator[str]:
             break
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError((workdir / "app.log").read_text())
+                raise RuntimeError((workdir / "app.log").read_text()) from None
             time.sleep(0.3)
     yield url
     proc.terminate()
@@ -70,15 +83,24 @@ def dispatcher() -> CollectingDispatcher:
 def make_tracker() -> Callable[..., Tracker]:
     """Build a Tracker whose latest message has the given text, intent, entities and slots."""
 
-    def build(text: str, intent: str, *, confidence: float = 0.9, entities: Optional[List[Dict[str, Any]]] = None,
-              slots: Optional[Dict[str, Any]] = None, active_loop: Optional[Dict[str, Any]] = None) -> Tracker:
+    def build(
+        text: str,
+        intent: str,
+        *,
+        confidence: float = 0.9,
+        entities: list[dict[str, Any]] | None = None,
+        slots: dict[str, Any] | None = None,
+        active_loop: dict[str, Any] | None = None,
+    ) -> Tracker:
         latest = {
             "text": text,
             "intent": {"name": intent, "confidence": confidence},
             "intent_ranking": [{"name": intent, "confidence": confidence}],
             "entities": entities or [],
         }
-        return Tracker("test-user", slots or {}, latest, [], False, None, active_loop or {}, "action_listen")
+        return Tracker(
+            "test-user", slots or {}, latest, [], False, None, active_loop or {}, "action_listen"
+        )
 
     return build
 
@@ -95,11 +117,17 @@ def app_down_env(monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 @pytest.fixture(scope="session")
-def engine_domain() -> Dict[str, Any]:
+def engine_domain() -> dict[str, Any]:
     """The merged engine domain (bot/domain/*.yml) as the action server receives it: forms, slots, responses."""
     import yaml
 
-    merged: Dict[str, Any] = {"forms": {}, "slots": {}, "responses": {}, "intents": [], "actions": []}
+    merged: dict[str, Any] = {
+        "forms": {},
+        "slots": {},
+        "responses": {},
+        "intents": [],
+        "actions": [],
+    }
     for path in sorted((ROOT / "bot" / "domain").glob("*.yml")):
         part = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for key in ("forms", "slots", "responses"):

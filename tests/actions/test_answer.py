@@ -9,8 +9,12 @@ from actions.answer import ActionAnswerPolicy, nlu_payload
 
 
 def test_payload_carries_intent_entities_and_topic(make_tracker) -> None:
-    tracker = make_tracker("陪产假几天", "ask_paternity_leave",
-                           entities=[{"entity": "leave_type", "value": "护理假"}], slots={"topic": "x"})
+    tracker = make_tracker(
+        "陪产假几天",
+        "ask_paternity_leave",
+        entities=[{"entity": "leave_type", "value": "护理假"}],
+        slots={"topic": "x"},
+    )
     payload = nlu_payload(tracker)
     assert payload["intent"] == "ask_paternity_leave"
     assert payload["entities"] == [{"entity": "leave_type", "value": "护理假"}]
@@ -25,17 +29,23 @@ async def test_answer_has_text_sources_and_sets_topic(app_env, dispatcher, make_
     assert custom["kind"] == "answer"
     assert "20" in custom["text"]
     assert custom["sources"] and "128" in custom["sources"][0]["doc"]
-    assert any(isinstance(e, dict) and e.get("name") == "topic" and e.get("value") for e in events) or any(
-        isinstance(e, SlotSet) for e in events)
+    assert any(
+        isinstance(e, dict) and e.get("name") == "topic" and e.get("value") for e in events
+    ) or any(isinstance(e, SlotSet) for e in events)
 
 
 @pytest.mark.asyncio
 async def test_follow_up_uses_the_previous_topic(app_env, dispatcher, make_tracker) -> None:
     first = CollectingDispatcherFactory()
-    events = await ActionAnswerPolicy().run(first, make_tracker("女方生育假多少天", "ask_maternity_leave"), {})
+    events = await ActionAnswerPolicy().run(
+        first, make_tracker("女方生育假多少天", "ask_maternity_leave"), {}
+    )
     topic = next(e["value"] for e in events if e.get("name") == "topic")
-    await ActionAnswerPolicy().run(dispatcher, make_tracker("那男方呢", "ask_paternity_leave", confidence=0.5,
-                                                            slots={"topic": topic}), {})
+    await ActionAnswerPolicy().run(
+        dispatcher,
+        make_tracker("那男方呢", "ask_paternity_leave", confidence=0.5, slots={"topic": topic}),
+        {},
+    )
     assert "20" in dispatcher.messages[0]["custom"]["text"]
 
 

@@ -26,20 +26,40 @@ FEES = "我要投诉，小太阳托育园每个月都多收400块兴趣班的钱
 ABUSE = "投诉 我家娃在托育园被老师打了 脸上有巴掌印 胳膊也青一块"
 
 
-def tracker(text: str = "", intent: str = "inform", *, slots: dict[str, Any] | None = None,
-            active_loop: str | None = None, events: list[dict[str, Any]] | None = None,
-            sender: str = "test-user") -> Tracker:
+def tracker(
+    text: str = "",
+    intent: str = "inform",
+    *,
+    slots: dict[str, Any] | None = None,
+    active_loop: str | None = None,
+    events: list[dict[str, Any]] | None = None,
+    sender: str = "test-user",
+) -> Tracker:
     """A tracker whose latest user message is `text`; `events` default to just that message."""
     latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []}
     user = {"event": "user", "text": text, "parse_data": latest, "metadata": {"channel": "wechat"}}
-    return Tracker(sender, dict(slots or {}), latest, events if events is not None else [user], False, None,
-                   {"name": active_loop} if active_loop else {}, "action_listen")
+    return Tracker(
+        sender,
+        dict(slots or {}),
+        latest,
+        events if events is not None else [user],
+        False,
+        None,
+        {"name": active_loop} if active_loop else {},
+        "action_listen",
+    )
 
 
 def shown(dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
     """Each message as (response name or custom kind, text)."""
-    return [{"response": m.get("response"), "kind": (m.get("custom") or {}).get("kind"),
-             "text": (m.get("custom") or {}).get("text") or m.get("text") or ""} for m in dispatcher.messages]
+    return [
+        {
+            "response": m.get("response"),
+            "kind": (m.get("custom") or {}).get("kind"),
+            "text": (m.get("custom") or {}).get("text") or m.get("text") or "",
+        }
+        for m in dispatcher.messages
+    ]
 
 
 def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
@@ -66,26 +86,39 @@ def filled(**overrides: Any) -> dict[str, Any]:
 
 
 async def test_start_makes_a_new_key_and_clears_the_last_complaint() -> None:
-    old = tracker("我要投诉", "file_complaint", slots={"complaint_text": "旧的", "complaint_key": "old-key"})
+    old = tracker(
+        "我要投诉", "file_complaint", slots={"complaint_text": "旧的", "complaint_key": "old-key"}
+    )
     events = slot_events(await ActionStartComplaint().run(CollectingDispatcher(), old, {}))
     assert events["complaint_text"] is None
     assert events["complaint_key"] not in (None, "old-key") and len(events["complaint_key"]) == 32
     assert events["complaint_channel"] == "wechat"
 
 
-async def test_a_descriptive_trigger_message_fills_the_text_whole(app_env: str, engine_domain: dict) -> None:
+async def test_a_descriptive_trigger_message_fills_the_text_whole(
+    app_env: str, engine_domain: dict
+) -> None:
     dispatcher = CollectingDispatcher()
-    events = slot_events(await ValidateComplaintForm().run(dispatcher, tracker(FEES, "file_complaint"), engine_domain))
+    events = slot_events(
+        await ValidateComplaintForm().run(
+            dispatcher, tracker(FEES, "file_complaint"), engine_domain
+        )
+    )
     assert events["complaint_text"] == FEES
-    assert isinstance(events["complaint_triage"], dict) and events["complaint_triage"]["departments"]
+    assert (
+        isinstance(events["complaint_triage"], dict) and events["complaint_triage"]["departments"]
+    )
     assert events.get("complaint_institution") and "小太阳" in events["complaint_institution"]
     assert [m["response"] for m in shown(dispatcher)] == ["utter_complaint_noted"]
 
 
 @pytest.mark.parametrize("text", ["我要投诉", "投诉！", "我想举报一下", "你好 我要投诉"])
 async def test_a_bare_trigger_leaves_the_text_to_be_asked(text: str, engine_domain: dict) -> None:
-    events = slot_events(await ValidateComplaintForm().run(CollectingDispatcher(), tracker(text, "file_complaint"),
-                                                           engine_domain))
+    events = slot_events(
+        await ValidateComplaintForm().run(
+            CollectingDispatcher(), tracker(text, "file_complaint"), engine_domain
+        )
+    )
     assert events.get("complaint_text") is None
 
 
@@ -100,7 +133,9 @@ async def test_the_trigger_is_not_reread_once_the_form_runs(engine_domain: dict)
 
 async def test_urgent_complaint_gets_110_120_advice_before_anything_else(app_env: str) -> None:
     dispatcher = CollectingDispatcher()
-    result = await ValidateComplaintForm().validate_complaint_text(ABUSE, dispatcher, tracker(ABUSE), {})
+    result = await ValidateComplaintForm().validate_complaint_text(
+        ABUSE, dispatcher, tracker(ABUSE), {}
+    )
     assert result["complaint_text"] == ABUSE
     assert result["complaint_urgency"] == "urgent"
     assert [m["response"] for m in shown(dispatcher)] == ["utter_complaint_urgent"]
@@ -108,20 +143,26 @@ async def test_urgent_complaint_gets_110_120_advice_before_anything_else(app_env
 
 async def test_routine_complaint_gets_no_urgent_advice(app_env: str) -> None:
     dispatcher = CollectingDispatcher()
-    result = await ValidateComplaintForm().validate_complaint_text(FEES, dispatcher, tracker(FEES), {})
+    result = await ValidateComplaintForm().validate_complaint_text(
+        FEES, dispatcher, tracker(FEES), {}
+    )
     assert result["complaint_urgency"] != "urgent"
     assert dispatcher.messages == []
 
 
 async def test_triage_down_still_takes_the_text(app_down_env: str) -> None:
-    result = await ValidateComplaintForm().validate_complaint_text(FEES, CollectingDispatcher(), tracker(FEES), {})
+    result = await ValidateComplaintForm().validate_complaint_text(
+        FEES, CollectingDispatcher(), tracker(FEES), {}
+    )
     assert result == {"complaint_text": FEES, "complaint_triage": None}
 
 
 @pytest.mark.parametrize("text", ["嗯", "  ", "投诉"])
 async def test_too_short_text_is_asked_again(text: str) -> None:
     dispatcher = CollectingDispatcher()
-    result = await ValidateComplaintForm().validate_complaint_text(text, dispatcher, tracker(text), {})
+    result = await ValidateComplaintForm().validate_complaint_text(
+        text, dispatcher, tracker(text), {}
+    )
     assert result == {"complaint_text": None}
     assert shown(dispatcher)[0]["response"] == "utter_complaint_text_too_short"
 
@@ -129,51 +170,74 @@ async def test_too_short_text_is_asked_again(text: str) -> None:
 # ---- institution, place, when ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("answer", "expected"), [
-    ("不知道", cw.UNKNOWN), ("不晓得叫啥", cw.UNKNOWN), ("记不清了", cw.UNKNOWN),
-    ("阳光宝贝托育中心", "阳光宝贝托育中心"), ("  金太阳托管班 ", "金太阳托管班"),
-])
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("不知道", cw.UNKNOWN),
+        ("不晓得叫啥", cw.UNKNOWN),
+        ("记不清了", cw.UNKNOWN),
+        ("阳光宝贝托育中心", "阳光宝贝托育中心"),
+        ("  金太阳托管班 ", "金太阳托管班"),
+    ],
+)
 async def test_institution_accepts_a_name_or_dont_know(answer: str, expected: str) -> None:
-    result = await ValidateComplaintForm().validate_complaint_institution(answer, CollectingDispatcher(),
-                                                                         tracker(answer), {})
+    result = await ValidateComplaintForm().validate_complaint_institution(
+        answer, CollectingDispatcher(), tracker(answer), {}
+    )
     assert result == {"complaint_institution": expected}
 
 
 async def test_empty_answer_is_asked_again() -> None:
     dispatcher = CollectingDispatcher()
-    result = await ValidateComplaintForm().validate_complaint_place("   ", dispatcher, tracker("   "), {})
+    result = await ValidateComplaintForm().validate_complaint_place(
+        "   ", dispatcher, tracker("   "), {}
+    )
     assert result == {"complaint_place": None}
     assert shown(dispatcher)[0]["response"] == "utter_complaint_answer_empty"
 
 
-@pytest.mark.parametrize(("slot", "answer"), [("complaint_place", "大河中路街道 攀枝花大道旁边的小区"),
-                                              ("complaint_when", "上周四下午接娃的时候")])
+@pytest.mark.parametrize(
+    ("slot", "answer"),
+    [
+        ("complaint_place", "大河中路街道 攀枝花大道旁边的小区"),
+        ("complaint_when", "上周四下午接娃的时候"),
+    ],
+)
 async def test_place_and_when_keep_the_users_words(slot: str, answer: str) -> None:
     form = ValidateComplaintForm()
-    result = await getattr(form, f"validate_{slot}")(answer, CollectingDispatcher(), tracker(answer), {})
+    result = await getattr(form, f"validate_{slot}")(
+        answer, CollectingDispatcher(), tracker(answer), {}
+    )
     assert result == {slot: answer}
 
 
 # ---- phone -----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("answer", "expected"), [
-    ("13812345678", "13812345678"),
-    ("我电话 138-1234-5678 白天打", "13812345678"),
-    ("+86 139 8000 1234", "13980001234"),
-    ("座机0812-3351234", "08123351234"),
-    ("不留", cw.NO_PHONE),
-    ("不想留 匿名吧", cw.NO_PHONE),
-])
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("13812345678", "13812345678"),
+        ("我电话 138-1234-5678 白天打", "13812345678"),
+        ("+86 139 8000 1234", "13980001234"),
+        ("座机0812-3351234", "08123351234"),
+        ("不留", cw.NO_PHONE),
+        ("不想留 匿名吧", cw.NO_PHONE),
+    ],
+)
 async def test_phone_accepts_mobile_landline_or_none(answer: str, expected: str) -> None:
-    result = await ValidateComplaintForm().validate_complaint_phone(answer, CollectingDispatcher(), tracker(answer), {})
+    result = await ValidateComplaintForm().validate_complaint_phone(
+        answer, CollectingDispatcher(), tracker(answer), {}
+    )
     assert result == {"complaint_phone": expected}
 
 
 @pytest.mark.parametrize("answer", ["12345", "1234567890123", "21234567890", "电话是多少来着"])
 async def test_wrong_phone_is_explained_and_asked_again(answer: str) -> None:
     dispatcher = CollectingDispatcher()
-    result = await ValidateComplaintForm().validate_complaint_phone(answer, dispatcher, tracker(answer), {})
+    result = await ValidateComplaintForm().validate_complaint_phone(
+        answer, dispatcher, tracker(answer), {}
+    )
     assert result == {"complaint_phone": None}
     assert shown(dispatcher)[0]["response"] == "utter_complaint_phone_invalid"
 
@@ -183,49 +247,68 @@ async def test_wrong_phone_is_explained_and_asked_again(answer: str) -> None:
 
 async def test_summary_lists_every_field_with_three_buttons() -> None:
     dispatcher = CollectingDispatcher()
-    await ActionAskComplaintConfirm().run(dispatcher, tracker(slots=filled(complaint_phone=cw.NO_PHONE)), {})
+    await ActionAskComplaintConfirm().run(
+        dispatcher, tracker(slots=filled(complaint_phone=cw.NO_PHONE)), {}
+    )
     message = dispatcher.messages[0]["custom"]
     assert message["kind"] == "form"
-    assert "小星星托育园" in message["text"] and "平地镇" in message["text"] and "不留" in message["text"]
+    assert (
+        "小星星托育园" in message["text"]
+        and "平地镇" in message["text"]
+        and "不留" in message["text"]
+    )
     assert [b["title"] for b in message["buttons"]] == ["确认提交", "修改", "取消"]
 
 
-@pytest.mark.parametrize(("answer", "intent", "expected"), [
-    ("确认提交", "affirm", {"complaint_confirm": "yes", "complaint_edit": None}),
-    ("没问题 提交吧", "affirm", {"complaint_confirm": "yes", "complaint_edit": None}),
-    ("修改", "correct", {"complaint_confirm": None, "complaint_edit": "ask"}),
-    ("不对", "deny", {"complaint_confirm": None, "complaint_edit": "ask"}),
-    ("取消", "deny", {"complaint_confirm": "cancel", "complaint_edit": None}),
-])
+@pytest.mark.parametrize(
+    ("answer", "intent", "expected"),
+    [
+        ("确认提交", "affirm", {"complaint_confirm": "yes", "complaint_edit": None}),
+        ("没问题 提交吧", "affirm", {"complaint_confirm": "yes", "complaint_edit": None}),
+        ("修改", "correct", {"complaint_confirm": None, "complaint_edit": "ask"}),
+        ("不对", "deny", {"complaint_confirm": None, "complaint_edit": "ask"}),
+        ("取消", "deny", {"complaint_confirm": "cancel", "complaint_edit": None}),
+    ],
+)
 async def test_summary_replies(answer: str, intent: str, expected: dict) -> None:
-    result = await ValidateComplaintForm().validate_complaint_confirm(answer, CollectingDispatcher(),
-                                                                     tracker(answer, intent, slots=filled()), {})
+    result = await ValidateComplaintForm().validate_complaint_confirm(
+        answer, CollectingDispatcher(), tracker(answer, intent, slots=filled()), {}
+    )
     assert result == expected
 
 
-@pytest.mark.parametrize(("answer", "field"), [
-    ("修改地址", "complaint_place"), ("电话写错了", "complaint_phone"), ("时间不对 改一下", "complaint_when"),
-    ("机构名字写错了", "complaint_institution"), ("投诉内容我要补充修改一下", "complaint_text"),
-])
+@pytest.mark.parametrize(
+    ("answer", "field"),
+    [
+        ("修改地址", "complaint_place"),
+        ("电话写错了", "complaint_phone"),
+        ("时间不对 改一下", "complaint_when"),
+        ("机构名字写错了", "complaint_institution"),
+        ("投诉内容我要补充修改一下", "complaint_text"),
+    ],
+)
 async def test_naming_a_field_clears_it_so_the_form_asks_again(answer: str, field: str) -> None:
     dispatcher = CollectingDispatcher()
-    result = await ValidateComplaintForm().validate_complaint_confirm(answer, dispatcher,
-                                                                     tracker(answer, "correct", slots=filled()), {})
+    result = await ValidateComplaintForm().validate_complaint_confirm(
+        answer, dispatcher, tracker(answer, "correct", slots=filled()), {}
+    )
     assert result[field] is None and result["complaint_confirm"] is None
     assert shown(dispatcher)[0]["response"] == "utter_complaint_edit_field"
 
 
 async def test_a_new_number_in_the_correction_is_taken_at_once() -> None:
     text = "电话写错了 是13900001111"
-    result = await ValidateComplaintForm().validate_complaint_confirm(text, CollectingDispatcher(),
-                                                                     tracker(text, "correct", slots=filled()), {})
+    result = await ValidateComplaintForm().validate_complaint_confirm(
+        text, CollectingDispatcher(), tracker(text, "correct", slots=filled()), {}
+    )
     assert result["complaint_phone"] == "13900001111" and result["complaint_confirm"] is None
 
 
 async def test_after_asking_which_field_a_bare_field_name_is_enough() -> None:
     slots = filled(complaint_confirm=None, complaint_edit="ask")
-    result = await ValidateComplaintForm().validate_complaint_confirm("地址", CollectingDispatcher(),
-                                                                     tracker("地址", "inform", slots=slots), {})
+    result = await ValidateComplaintForm().validate_complaint_confirm(
+        "地址", CollectingDispatcher(), tracker("地址", "inform", slots=slots), {}
+    )
     assert result["complaint_place"] is None
     dispatcher = CollectingDispatcher()
     await ActionAskComplaintConfirm().run(dispatcher, tracker(slots=slots), {})
@@ -234,7 +317,9 @@ async def test_after_asking_which_field_a_bare_field_name_is_enough() -> None:
 
 async def test_cancel_drops_every_slot_and_the_form() -> None:
     dispatcher = CollectingDispatcher()
-    events = await ActionCancelComplaint().run(dispatcher, tracker("算了", "stop", slots=filled()), {})
+    events = await ActionCancelComplaint().run(
+        dispatcher, tracker("算了", "stop", slots=filled()), {}
+    )
     assert any(e["event"] == "active_loop" and e["name"] is None for e in events)
     assert all(value is None for value in slot_events(events).values())
     assert shown(dispatcher)[0]["response"] == "utter_complaint_cancelled"
@@ -244,20 +329,26 @@ async def test_cancel_drops_every_slot_and_the_form() -> None:
 
 
 def record(app_url: str, ticket: str) -> requests.Response:
-    return requests.get(f"{app_url}/api/complaints/{ticket}", headers={"Authorization": f"Bearer {TOKEN}"},
-                        timeout=10)
+    return requests.get(
+        f"{app_url}/api/complaints/{ticket}",
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        timeout=10,
+    )
 
 
 async def test_submit_reports_ticket_department_reply_time_and_pin(app_env: str) -> None:
     dispatcher = CollectingDispatcher()
     sender = f"s-{uuid.uuid4().hex[:8]}"
-    events = await ActionSubmitComplaint().run(dispatcher, tracker("确认提交", "affirm", slots=filled(), sender=sender),
-                                               {})
+    events = await ActionSubmitComplaint().run(
+        dispatcher, tracker("确认提交", "affirm", slots=filled(), sender=sender), {}
+    )
     [message] = [m["custom"] for m in dispatcher.messages]
     assert message["kind"] == "answer"
     ticket = TICKET_RE.search(message["text"]).group(0)
     assert re.search(r"查询码：\d{6}", message["text"]) and "手机号后 4 位" in message["text"]
-    assert re.search(r"牵头处理部门：区\S+", message["text"]) and "个工作日内答复" in message["text"]
+    assert (
+        re.search(r"牵头处理部门：区\S+", message["text"]) and "个工作日内答复" in message["text"]
+    )
     slots = slot_events(events)
     assert slots["complaint_ticket"] == ticket and slots["complaint_key"] is None
     stored = record(app_env, ticket).json()
@@ -287,9 +378,15 @@ async def test_unknown_and_no_phone_markers_are_sent_as_not_given(app_env: str) 
 
 
 async def test_urgent_case_is_filed_urgent_with_advice_first(app_env: str) -> None:
-    triage = requests.post(f"{app_env}/api/triage", json={"text": ABUSE},
-                           headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10).json()
-    slots = filled(complaint_text=ABUSE, complaint_triage=triage, complaint_urgency=triage["urgency"])
+    triage = requests.post(
+        f"{app_env}/api/triage",
+        json={"text": ABUSE},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        timeout=10,
+    ).json()
+    slots = filled(
+        complaint_text=ABUSE, complaint_triage=triage, complaint_urgency=triage["urgency"]
+    )
     dispatcher = CollectingDispatcher()
     await ActionSubmitComplaint().run(dispatcher, tracker(slots=slots), {})
     assert [m["response"] for m in shown(dispatcher)] == ["utter_complaint_urgent", None]
@@ -319,7 +416,9 @@ async def test_retry_after_the_app_comes_back_files_exactly_one_case(
     tickets = []
     for _ in range(2):
         dispatcher = CollectingDispatcher()
-        await ActionSubmitComplaint().run(dispatcher, tracker("重新提交", "retry_submit", slots=slots), {})
+        await ActionSubmitComplaint().run(
+            dispatcher, tracker("重新提交", "retry_submit", slots=slots), {}
+        )
         tickets.append(TICKET_RE.search(dispatcher.messages[0]["custom"]["text"]).group(0))
     assert tickets[0] == tickets[1]
     assert record(app_url, tickets[0]).json()["text"] == slots["complaint_text"]
@@ -337,32 +436,51 @@ async def test_nothing_to_retry_says_so(app_env: str) -> None:
 @pytest.fixture
 def filed_case(app_env: str) -> dict[str, str]:
     """A case filed straight through the app API, with its PIN."""
-    response = requests.post(f"{app_env}/api/complaints", json={
-        "text": "托管班把娃一个人留在教室里睡觉，老师都出去了", "phone": "13698761234", "channel": "web",
-        "sender_id": "status-test", "kind": "complaint"}, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10)
+    response = requests.post(
+        f"{app_env}/api/complaints",
+        json={
+            "text": "托管班把娃一个人留在教室里睡觉，老师都出去了",
+            "phone": "13698761234",
+            "channel": "web",
+            "sender_id": "status-test",
+            "kind": "complaint",
+        },
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        timeout=10,
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
 
 async def test_ticket_in_the_request_is_read_at_form_start(engine_domain: dict) -> None:
     text = "查询投诉 ty20261128 0042"
-    events = slot_events(await ValidateComplaintStatusForm().run(
-        CollectingDispatcher(), tracker(text, "check_complaint_status"), engine_domain))
+    events = slot_events(
+        await ValidateComplaintStatusForm().run(
+            CollectingDispatcher(), tracker(text, "check_complaint_status"), engine_domain
+        )
+    )
     assert events["status_ticket"] == "TY20261128-0042"
 
 
-@pytest.mark.parametrize(("answer", "expected"), [("TY20261128-0042", "TY20261128-0042"), ("单号忘了", None)])
+@pytest.mark.parametrize(
+    ("answer", "expected"), [("TY20261128-0042", "TY20261128-0042"), ("单号忘了", None)]
+)
 async def test_ticket_validation(answer: str, expected: str | None) -> None:
     dispatcher = CollectingDispatcher()
-    result = await ValidateComplaintStatusForm().validate_status_ticket(answer, dispatcher, tracker(answer), {})
+    result = await ValidateComplaintStatusForm().validate_status_ticket(
+        answer, dispatcher, tracker(answer), {}
+    )
     assert result == {"status_ticket": expected}
     assert bool(dispatcher.messages) is (expected is None)
 
 
-@pytest.mark.parametrize(("answer", "expected"), [("123456", "123456"), ("尾号 1234", "1234"), ("12", None)])
+@pytest.mark.parametrize(
+    ("answer", "expected"), [("123456", "123456"), ("尾号 1234", "1234"), ("12", None)]
+)
 async def test_verifier_validation(answer: str, expected: str | None) -> None:
-    result = await ValidateComplaintStatusForm().validate_status_verifier(answer, CollectingDispatcher(),
-                                                                         tracker(answer), {})
+    result = await ValidateComplaintStatusForm().validate_status_verifier(
+        answer, CollectingDispatcher(), tracker(answer), {}
+    )
     assert result == {"status_verifier": expected}
 
 

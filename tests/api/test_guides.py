@@ -312,7 +312,9 @@ def test_clarify_steps_aside_when_the_words_clearly_pick_one_intent(client: Test
             "text": "托育除了全日制还有半日制、计时制吗，都有哪些托法",
             "intent": "ask_service_types",
             "confidence": 0.41,
-            "intent_ranking": _ranking(("ask_service_types", 0.41), ("ask_community_childcare", 0.36)),
+            "intent_ranking": _ranking(
+                ("ask_service_types", 0.41), ("ask_community_childcare", 0.36)
+            ),
         },
     )
     assert body["kind"] == "pass"

@@ -34,22 +34,30 @@ def test_handshake_echoes_echostr_for_a_valid_signature(wechat: Start) -> None:
 
 
 def test_handshake_with_a_wrong_signature_is_403_and_logged_without_payload(
-        wechat: Start, caplog: pytest.LogCaptureFixture) -> None:
+    wechat: Start, caplog: pytest.LogCaptureFixture
+) -> None:
     h = wechat()
     caplog.set_level(logging.INFO)
-    response = h.client.get("/wechat", params=query(token="not-the-token", echostr="secret-echo-777"))
+    response = h.client.get(
+        "/wechat", params=query(token="not-the-token", echostr="secret-echo-777")
+    )
     assert response.status_code == 403
     assert "secret-echo-777" not in response.text
     assert any("bad signature" in r.getMessage() for r in caplog.records)
-    assert not any("secret-echo-777" in r.getMessage() for r in caplog.records if r.name.startswith("api."))
+    assert not any(
+        "secret-echo-777" in r.getMessage() for r in caplog.records if r.name.startswith("api.")
+    )
 
 
 def test_unconfigured_channel_answers_503_naming_the_missing_setting(
-        wechat: Start, caplog: pytest.LogCaptureFixture) -> None:
+    wechat: Start, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.WARNING)
     h = wechat(wechat_token="")
-    for response in (h.client.get("/wechat", params=query(echostr="1")),
-                     post_plain(h.client, text_xml(new_openid(), "在吗"))):
+    for response in (
+        h.client.get("/wechat", params=query(echostr="1")),
+        post_plain(h.client, text_xml(new_openid(), "在吗")),
+    ):
         assert response.status_code == 503
         assert "WeChat channel not configured: missing WECHAT_TOKEN" in response.text
     assert h.engine.calls == []
@@ -65,7 +73,9 @@ def test_aes_mode_requires_appid_and_aes_key(wechat: Start) -> None:
     assert "WECHAT_TOKEN" not in response.text
 
 
-def test_plaintext_message_gets_an_xml_reply_with_the_answer_and_one_line_citation(wechat: Start) -> None:
+def test_plaintext_message_gets_an_xml_reply_with_the_answer_and_one_line_citation(
+    wechat: Start,
+) -> None:
     h = wechat()
     openid = new_openid()
     response = post_plain(h.client, text_xml(openid, "陪产假几天"))
@@ -85,7 +95,9 @@ def test_long_openid_is_cut_to_the_sender_id_limit(wechat: Start) -> None:
     assert h.engine.calls[-1]["sender"] == "wx:" + "o" * 61
 
 
-def test_encrypted_message_gets_an_encrypted_reply_that_decrypts_to_the_answer(wechat: Start) -> None:
+def test_encrypted_message_gets_an_encrypted_reply_that_decrypts_to_the_answer(
+    wechat: Start,
+) -> None:
     h = wechat(wechat_mode="aes")
     response = post_encrypted(h.client, text_xml(new_openid(), "陪产假几天"))
     assert "<Encrypt>" in response.text
@@ -108,7 +120,10 @@ def test_tampered_msg_signature_is_403(wechat: Start) -> None:
 
 
 def test_aes_mode_refuses_plaintext_and_plain_mode_refuses_ciphertext(wechat: Start) -> None:
-    assert post_plain(wechat(wechat_mode="aes").client, text_xml(new_openid(), "你好")).status_code == 400
+    assert (
+        post_plain(wechat(wechat_mode="aes").client, text_xml(new_openid(), "你好")).status_code
+        == 400
+    )
     plain = wechat(wechat_mode="plain")
     assert post_encrypted(plain.client, text_xml(new_openid(), "你好")).status_code == 400
     assert plain.engine.calls == []
@@ -120,7 +135,9 @@ def test_garbage_body_is_400(wechat: Start) -> None:
     assert response.status_code == 400
 
 
-def test_logs_mask_openid_and_never_contain_message_text(wechat: Start, caplog: pytest.LogCaptureFixture) -> None:
+def test_logs_mask_openid_and_never_contain_message_text(
+    wechat: Start, caplog: pytest.LogCaptureFixture
+) -> None:
     h = wechat(wechat_reply_budget_s=0.2)
     h.engine.delays["我电话13800001111 想问下托班"] = 0.6
     caplog.set_level(logging.DEBUG)

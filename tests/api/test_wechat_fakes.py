@@ -36,12 +36,31 @@ TOKEN = "tuoyu-test-token"
 APPID = "wx0123456789abcdef"
 AES_KEY = base64.b64encode(b"0123456789abcdefghijklmnopqrstuv").decode().rstrip("=")
 POLICY_DOC = "renhe-2020-128"
-PATERNITY = [{"custom": {"kind": "answer", "text": "男方护理假 20 天，视为出勤，工资福利待遇不变。",
-                         "sources": [{"doc": POLICY_DOC, "section": "三、主要任务 /（一）/ 1.",
-                                      "quote": "给予男方护理假20天" * 5}]}}]
-GREETING = [{"text": "您好！想了解哪方面？", "buttons": [{"title": "陪产假有几天", "payload": "/ask_paternity_leave"},
-                                                  {"title": "托班收多大的孩子", "payload": "/ask_kindergarten_toban"}]},
-            {"custom": {"kind": "smalltalk"}}]
+PATERNITY = [
+    {
+        "custom": {
+            "kind": "answer",
+            "text": "男方护理假 20 天，视为出勤，工资福利待遇不变。",
+            "sources": [
+                {
+                    "doc": POLICY_DOC,
+                    "section": "三、主要任务 /（一）/ 1.",
+                    "quote": "给予男方护理假20天" * 5,
+                }
+            ],
+        }
+    }
+]
+GREETING = [
+    {
+        "text": "您好！想了解哪方面？",
+        "buttons": [
+            {"title": "陪产假有几天", "payload": "/ask_paternity_leave"},
+            {"title": "托班收多大的孩子", "payload": "/ask_kindergarten_toban"},
+        ],
+    },
+    {"custom": {"kind": "smalltalk"}},
+]
 
 
 @dataclass
@@ -54,7 +73,11 @@ class FakeEngine:
     url: str = ""
 
     def reset(self) -> None:
-        self.replies = {"陪产假几天": PATERNITY, "/ask_paternity_leave": PATERNITY, "你好": GREETING}
+        self.replies = {
+            "陪产假几天": PATERNITY,
+            "/ask_paternity_leave": PATERNITY,
+            "你好": GREETING,
+        }
         self.delays = {}
         self.calls = []
 
@@ -70,7 +93,10 @@ class FakeEngine:
             self.calls.append(body)
             await asyncio.sleep(self.delays.get(body["message"], 0.0))
             default = [{"custom": {"kind": "answer", "text": f"收到：{body['message']}"}}]
-            return [{"recipient_id": body["sender"], **m} for m in self.replies.get(body["message"], default)]
+            return [
+                {"recipient_id": body["sender"], **m}
+                for m in self.replies.get(body["message"], default)
+            ]
 
         @app.get("/status")
         async def status() -> dict[str, str]:
@@ -117,7 +143,12 @@ def sign(*parts: str) -> str:
 def query(token: str = TOKEN, **extra: str) -> dict[str, str]:
     """Fresh timestamp/nonce and the signature WeChat computes from the token."""
     timestamp, nonce = str(int(time.time())), uuid.uuid4().hex[:10]
-    return {"signature": sign(token, timestamp, nonce), "timestamp": timestamp, "nonce": nonce, **extra}
+    return {
+        "signature": sign(token, timestamp, nonce),
+        "timestamp": timestamp,
+        "nonce": nonce,
+        **extra,
+    }
 
 
 def new_openid() -> str:
@@ -128,13 +159,17 @@ def message_xml(openid: str, msg_type: str, msg_id: int | None = None, **fields:
     """A push as WeChat sends it (to the 公众号 gh_ id)."""
     body = "".join(f"<{name}><![CDATA[{value}]]></{name}>" for name, value in fields.items())
     msg_id_xml = f"<MsgId>{msg_id}</MsgId>" if msg_id is not None else ""
-    return (f"<xml><ToUserName><![CDATA[gh_tuoyu]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
-            f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[{msg_type}]]></MsgType>"
-            f"{body}{msg_id_xml}</xml>")
+    return (
+        f"<xml><ToUserName><![CDATA[gh_tuoyu]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
+        f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[{msg_type}]]></MsgType>"
+        f"{body}{msg_id_xml}</xml>"
+    )
 
 
 def text_xml(openid: str, content: str, msg_id: int | None = None) -> str:
-    return message_xml(openid, "text", msg_id if msg_id is not None else new_msg_id(), Content=content)
+    return message_xml(
+        openid, "text", msg_id if msg_id is not None else new_msg_id(), Content=content
+    )
 
 
 def new_msg_id() -> int:
@@ -152,8 +187,12 @@ def crypto() -> WeChatCrypto:
 def post_encrypted(client: TestClient, xml: str, *, tamper: bool = False) -> Response:
     """Encrypt like WeChat's 安全模式: body carries Encrypt, the query carries msg_signature."""
     params = query(encrypt_type="aes")
-    sealed = xmltodict.parse(crypto().encrypt_message(xml, params["nonce"], params["timestamp"]))["xml"]
-    params["msg_signature"] = sealed["MsgSignature"] if not tamper else sign("x", sealed["MsgSignature"])
+    sealed = xmltodict.parse(crypto().encrypt_message(xml, params["nonce"], params["timestamp"]))[
+        "xml"
+    ]
+    params["msg_signature"] = (
+        sealed["MsgSignature"] if not tamper else sign("x", sealed["MsgSignature"])
+    )
     body = f"<xml><ToUserName><![CDATA[gh_tuoyu]]></ToUserName><Encrypt><![CDATA[{sealed['Encrypt']}]]></Encrypt></xml>"
     return client.post("/wechat", params=params, content=body.encode("utf-8"))
 
@@ -170,7 +209,9 @@ def decrypted_content(response: Response) -> str:
     """Content of an encrypted passive reply, decrypted the way WeChat would."""
     assert response.status_code == 200, response.text
     sealed = xmltodict.parse(response.text)["xml"]
-    plain = crypto().decrypt_message(response.text, sealed["MsgSignature"], sealed["TimeStamp"], sealed["Nonce"])
+    plain = crypto().decrypt_message(
+        response.text, sealed["MsgSignature"], sealed["TimeStamp"], sealed["Nonce"]
+    )
     return xmltodict.parse(plain)["xml"]["Content"]
 
 
@@ -202,15 +243,23 @@ def fake_engine_fixture(engine_server: FakeEngine) -> FakeEngine:
 
 
 @pytest.fixture(name="wechat")
-def wechat_fixture(settings_override: Callable[..., Settings], fake_engine: FakeEngine) -> Iterator[Callable[..., Harness]]:
+def wechat_fixture(
+    settings_override: Callable[..., Settings], fake_engine: FakeEngine
+) -> Iterator[Callable[..., Harness]]:
     """Factory: wechat(record=True, **settings) → the real app (api.main.create_app) with /wechat, started."""
     started: list[TestClient] = []
 
     def start(*, record: bool = True, **overrides: Any) -> Harness:
         env: dict[str, Any] = {
-            "rasa_url": fake_engine.url, "action_url": fake_engine.url, "redis_url": "",
-            "wechat_token": TOKEN, "wechat_appid": APPID, "wechat_appsecret": "", "wechat_aes_key": AES_KEY,
-            "wechat_mode": "compat", "wechat_reply_budget_s": 3.0,
+            "rasa_url": fake_engine.url,
+            "action_url": fake_engine.url,
+            "redis_url": "",
+            "wechat_token": TOKEN,
+            "wechat_appid": APPID,
+            "wechat_appsecret": "",
+            "wechat_aes_key": AES_KEY,
+            "wechat_mode": "compat",
+            "wechat_reply_budget_s": 3.0,
         }
         env.update(overrides)
         settings = settings_override(**env)

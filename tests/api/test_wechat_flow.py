@@ -43,7 +43,9 @@ def test_retried_msgid_gets_the_same_reply_and_the_engine_is_called_once(wechat:
     assert h.engine.called_with("陪产假几天") == 1
 
 
-def test_retry_while_the_first_delivery_is_in_flight_waits_for_the_same_reply(wechat: Start) -> None:
+def test_retry_while_the_first_delivery_is_in_flight_waits_for_the_same_reply(
+    wechat: Start,
+) -> None:
     h = wechat()
     h.engine.delays["托育机构要办哪些证"] = 0.8
     xml = text_xml(new_openid(), "托育机构要办哪些证", msg_id=new_msg_id())
@@ -58,11 +60,15 @@ def test_retry_while_the_first_delivery_is_in_flight_waits_for_the_same_reply(we
 def test_retried_encrypted_push_decrypts_to_the_same_answer(wechat: Start) -> None:
     h = wechat(wechat_mode="aes")
     xml = text_xml(new_openid(), "陪产假几天", msg_id=new_msg_id())
-    assert decrypted_content(post_encrypted(h.client, xml)) == decrypted_content(post_encrypted(h.client, xml))
+    assert decrypted_content(post_encrypted(h.client, xml)) == decrypted_content(
+        post_encrypted(h.client, xml)
+    )
     assert h.engine.called_with("陪产假几天") == 1
 
 
-def test_slow_engine_gets_a_holding_reply_then_the_answer_via_customer_service(wechat: Start) -> None:
+def test_slow_engine_gets_a_holding_reply_then_the_answer_via_customer_service(
+    wechat: Start,
+) -> None:
     h = wechat(wechat_reply_budget_s=0.3)
     h.engine.delays["陪产假几天"] = 1.5
     openid = new_openid()
@@ -102,7 +108,9 @@ def _wait_for_key(h: Harness, name: str) -> None:
 def test_subscribe_gets_the_welcome_and_unsubscribe_gets_success(wechat: Start) -> None:
     h = wechat()
     openid = new_openid()
-    welcome = reply_content(post_plain(h.client, message_xml(openid, "event", Event="subscribe", EventKey="")))
+    welcome = reply_content(
+        post_plain(h.client, message_xml(openid, "event", Event="subscribe", EventKey=""))
+    )
     assert "攀仁府办〔2020〕128号" in welcome and "回复数字" in welcome
     bye = post_plain(h.client, message_xml(openid, "event", Event="unsubscribe", EventKey=""))
     assert bye.status_code == 200 and bye.text == "success"
@@ -111,7 +119,9 @@ def test_subscribe_gets_the_welcome_and_unsubscribe_gets_success(wechat: Start) 
 
 def test_voice_with_recognition_is_answered_like_text(wechat: Start) -> None:
     h = wechat()
-    xml = message_xml(new_openid(), "voice", new_msg_id(), MediaId="m1", Format="amr", Recognition="陪产假几天")
+    xml = message_xml(
+        new_openid(), "voice", new_msg_id(), MediaId="m1", Format="amr", Recognition="陪产假几天"
+    )
     assert "20 天" in reply_content(post_plain(h.client, xml))
 
 
@@ -122,15 +132,25 @@ def test_voice_without_recognition_asks_to_type_or_repeat(wechat: Start) -> None
     assert h.engine.calls == []
 
 
-@pytest.mark.parametrize(("msg_type", "fields", "named"), [
-    ("image", {"PicUrl": "http://mmbiz.qpic.cn/x", "MediaId": "m"}, "图片"),
-    ("location", {"Location_X": "26.5", "Location_Y": "101.7", "Scale": "15", "Label": "仁和区"}, "位置"),
-    ("link", {"Title": "t", "Description": "d", "Url": "http://example.cn"}, "链接"),
-])
+@pytest.mark.parametrize(
+    ("msg_type", "fields", "named"),
+    [
+        ("image", {"PicUrl": "http://mmbiz.qpic.cn/x", "MediaId": "m"}, "图片"),
+        (
+            "location",
+            {"Location_X": "26.5", "Location_Y": "101.7", "Scale": "15", "Label": "仁和区"},
+            "位置",
+        ),
+        ("link", {"Title": "t", "Description": "d", "Url": "http://example.cn"}, "链接"),
+    ],
+)
 def test_other_message_types_get_a_polite_text_only_explanation(
-        wechat: Start, msg_type: str, fields: dict[str, str], named: str) -> None:
+    wechat: Start, msg_type: str, fields: dict[str, str], named: str
+) -> None:
     h = wechat()
-    content = reply_content(post_plain(h.client, message_xml(new_openid(), msg_type, new_msg_id(), **fields)))
+    content = reply_content(
+        post_plain(h.client, message_xml(new_openid(), msg_type, new_msg_id(), **fields))
+    )
     assert named in content and "文字和语音" in content
     assert h.engine.calls == []
 

@@ -18,13 +18,28 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 def test_render_numbers_buttons_across_messages_and_cites_compactly() -> None:
-    response = ChatResponse(kind="answer", messages=[
-        ChatMessage(text="男方护理假 20 天。", sources=[
-            Source(doc="renhe-2020-128", section="三、主要任务 /（一）/ 1.", quote="很长的原文" * 30),
-            Source(doc="renhe-2020-128", section="三、主要任务 /（一）/ 1.", quote="同一条"),
-        ], buttons=[Button(title="产假呢", payload="/ask_maternity_leave")]),
-        ChatMessage(text="还想了解？", buttons=[Button(title="找人工", payload="/human_handoff")]),
-    ])
+    response = ChatResponse(
+        kind="answer",
+        messages=[
+            ChatMessage(
+                text="男方护理假 20 天。",
+                sources=[
+                    Source(
+                        doc="renhe-2020-128",
+                        section="三、主要任务 /（一）/ 1.",
+                        quote="很长的原文" * 30,
+                    ),
+                    Source(
+                        doc="renhe-2020-128", section="三、主要任务 /（一）/ 1.", quote="同一条"
+                    ),
+                ],
+                buttons=[Button(title="产假呢", payload="/ask_maternity_leave")],
+            ),
+            ChatMessage(
+                text="还想了解？", buttons=[Button(title="找人工", payload="/human_handoff")]
+            ),
+        ],
+    )
     out = render(response, doc_names={"renhe-2020-128": "攀仁府办〔2020〕128号"})
     assert out.text.count("依据：攀仁府办〔2020〕128号 三、主要任务 /（一）/ 1.") == 1
     assert "很长的原文" not in out.text
@@ -33,15 +48,34 @@ def test_render_numbers_buttons_across_messages_and_cites_compactly() -> None:
 
 
 def test_render_keeps_an_unknown_doc_name_as_sent() -> None:
-    response = ChatResponse(kind="answer", messages=[
-        ChatMessage(text="x", sources=[Source(doc="国务院令第619号", section="第七条", quote="q")])])
+    response = ChatResponse(
+        kind="answer",
+        messages=[
+            ChatMessage(
+                text="x", sources=[Source(doc="国务院令第619号", section="第七条", quote="q")]
+            )
+        ],
+    )
     assert "依据：国务院令第619号 第七条" in render(response).text
 
 
-@pytest.mark.parametrize(("text", "number"), [
-    ("1", 1), (" 2 ", 2), ("１", 1), ("3.", 3), ("2。", 2), ("1️⃣", 1), ("12", 12),
-    ("1个", None), ("第1个", None), ("陪产假1天", None), ("", None), ("123", None),
-])
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("1", 1),
+        (" 2 ", 2),
+        ("１", 1),
+        ("3.", 3),
+        ("2。", 2),
+        ("1️⃣", 1),
+        ("12", 12),
+        ("1个", None),
+        ("第1个", None),
+        ("陪产假1天", None),
+        ("", None),
+        ("123", None),
+    ],
+)
 def test_option_number(text: str, number: int | None) -> None:
     assert option_number(text) == number
 
@@ -64,9 +98,13 @@ def test_split_never_cuts_inside_a_character() -> None:
 def test_missing_settings_per_mode() -> None:
     assert missing_settings(Settings(wechat_token="", wechat_mode="plain")) == ["WECHAT_TOKEN"]
     assert missing_settings(Settings(wechat_token="t", wechat_mode="plain")) == []
-    aes = missing_settings(Settings(wechat_token="t", wechat_mode="aes", wechat_appid="", wechat_aes_key="short"))
+    aes = missing_settings(
+        Settings(wechat_token="t", wechat_mode="aes", wechat_appid="", wechat_aes_key="short")
+    )
     assert aes == ["WECHAT_APPID", "WECHAT_AES_KEY (43 characters)"]
-    assert missing_settings(Settings(wechat_token="t", wechat_mode="secure"))[0].startswith("WECHAT_MODE")
+    assert missing_settings(Settings(wechat_token="t", wechat_mode="secure"))[0].startswith(
+        "WECHAT_MODE"
+    )
 
 
 def test_sender_id_is_prefixed_and_bounded() -> None:
@@ -129,7 +167,11 @@ async def test_recording_sender_records_in_order() -> None:
 
 def test_sender_is_the_customer_service_api_only_with_appid_and_secret() -> None:
     store = MemoryStore()
-    with_secret = Settings(wechat_appid="wx0123456789abcdef", wechat_appsecret="s" * 32, redis_url=REDIS_URL)
-    assert isinstance(make_sender(with_secret, store), WeChatClientSender)  # builds the client, no network yet
+    with_secret = Settings(
+        wechat_appid="wx0123456789abcdef", wechat_appsecret="s" * 32, redis_url=REDIS_URL
+    )
+    assert isinstance(
+        make_sender(with_secret, store), WeChatClientSender
+    )  # builds the client, no network yet
     without = Settings(wechat_appid="wx0123456789abcdef", wechat_appsecret="")
     assert isinstance(make_sender(without, store), NextMessageSender)

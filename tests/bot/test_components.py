@@ -39,7 +39,9 @@ def _ruler(tmp_path: Path) -> SpacyEntityRuler:
     return SpacyEntityRuler.load({"lookup_path": str(LOOKUP)}, storage, resource, context)
 
 
-def test_entity_ruler_is_saved_in_the_model_and_maps_aliases_to_canonical_names(tmp_path: Path) -> None:
+def test_entity_ruler_is_saved_in_the_model_and_maps_aliases_to_canonical_names(
+    tmp_path: Path,
+) -> None:
     ruler = _ruler(tmp_path)
     message = Message.build(text="托育园乱收费该找工商还是城管？孩子两岁半")
     ruler.process([message])

@@ -29,30 +29,77 @@ USERDICT = ROOT / "bot" / "dictionary" / "userdict.txt"
 MIN_EXAMPLES = 35
 
 POLICY_INTENTS = {
-    "ask_maternity_leave", "ask_paternity_leave", "ask_leave_pay", "ask_leave_calculation",
-    "ask_flexible_work", "ask_employment_support", "ask_parenting_guidance", "ask_infant_health",
-    "ask_kindergarten_toban", "ask_community_childcare", "ask_employer_childcare",
-    "ask_service_types", "ask_safety_responsibility", "ask_staff_qualification", "ask_supervision",
-    "ask_department_duty", "ask_open_institution", "ask_complaint_channel", "ask_policy_overview",
+    "ask_maternity_leave",
+    "ask_paternity_leave",
+    "ask_leave_pay",
+    "ask_leave_calculation",
+    "ask_flexible_work",
+    "ask_employment_support",
+    "ask_parenting_guidance",
+    "ask_infant_health",
+    "ask_kindergarten_toban",
+    "ask_community_childcare",
+    "ask_employer_childcare",
+    "ask_service_types",
+    "ask_safety_responsibility",
+    "ask_staff_qualification",
+    "ask_supervision",
+    "ask_department_duty",
+    "ask_open_institution",
+    "ask_complaint_channel",
+    "ask_policy_overview",
     "ask_residential_facilities",
 }
 CONVERSATION_INTENTS = {
-    "greet", "goodbye", "thanks", "affirm", "deny", "bot_challenge", "human_handoff",
-    "continue_bot", "stop", "out_of_scope",
+    "greet",
+    "goodbye",
+    "thanks",
+    "affirm",
+    "deny",
+    "bot_challenge",
+    "human_handoff",
+    "continue_bot",
+    "stop",
+    "out_of_scope",
 }
 FORM_INTENTS = {
-    "file_complaint", "check_complaint_status", "inform", "correct", "start_leave_calculator",
+    "file_complaint",
+    "check_complaint_status",
+    "inform",
+    "correct",
+    "start_leave_calculator",
     "start_operator_guide",
 }
 EXPECTED_INTENTS = POLICY_INTENTS | CONVERSATION_INTENTS | FORM_INTENTS
 
-KNOWN_ENTITIES = {"department", "leave_type", "service_type", "place", "child_age", "phone", "ticket"}
+KNOWN_ENTITIES = {
+    "department",
+    "leave_type",
+    "service_type",
+    "place",
+    "child_age",
+    "phone",
+    "ticket",
+}
 
 # 攀仁府办〔2020〕128号 四、组织实施（二） plus 乡镇（街道） (docs/architecture.md).
 CANONICAL_DEPARTMENTS = {
-    "区卫生健康局", "区发改局", "市自然资源和规划局仁和区分局", "区教育和体育局", "市公安局仁和区分局",
-    "区民政局", "区财政局", "区人力资源社会保障局", "区住建局", "区市场监管局", "区综合执法局",
-    "区总工会", "区妇联", "区税务局", "仁和区消防救援大队", "乡镇（街道）",
+    "区卫生健康局",
+    "区发改局",
+    "市自然资源和规划局仁和区分局",
+    "区教育和体育局",
+    "市公安局仁和区分局",
+    "区民政局",
+    "区财政局",
+    "区人力资源社会保障局",
+    "区住建局",
+    "区市场监管局",
+    "区综合执法局",
+    "区总工会",
+    "区妇联",
+    "区税务局",
+    "仁和区消防救援大队",
+    "乡镇（街道）",
 }
 
 # Near-identical texts in two intents confuse the classifier; bigram Jaccard at or above this is a conflict.
@@ -106,7 +153,11 @@ def test_every_listed_intent_is_present(training_data: TrainingData) -> None:
 def test_every_intent_has_enough_examples(training_data: TrainingData) -> None:
     """Covers the listed intents; flow-specific intents other files add (retry_submit, …) are theirs to size."""
     counts = Counter(m.get("intent") for m in training_data.intent_examples)
-    thin = {intent: counts.get(intent, 0) for intent in EXPECTED_INTENTS if counts.get(intent, 0) < MIN_EXAMPLES}
+    thin = {
+        intent: counts.get(intent, 0)
+        for intent in EXPECTED_INTENTS
+        if counts.get(intent, 0) < MIN_EXAMPLES
+    }
     assert not thin, f"intents below {MIN_EXAMPLES} examples: {thin}"
 
 
@@ -146,7 +197,9 @@ def test_entity_annotations_use_known_entity_names(training_data: TrainingData) 
 
 
 def test_every_entity_is_annotated_somewhere(training_data: TrainingData) -> None:
-    used = Counter(e["entity"] for m in training_data.intent_examples for e in m.get("entities") or [])
+    used = Counter(
+        e["entity"] for m in training_data.intent_examples for e in m.get("entities") or []
+    )
     assert set(used) == KNOWN_ENTITIES, f"entities never annotated: {KNOWN_ENTITIES - set(used)}"
 
 
@@ -170,9 +223,10 @@ def test_shaped_entities_match_their_regex(training_data: TrainingData) -> None:
     bad = []
     for message in training_data.intent_examples:
         for ent in message.get("entities") or []:
-            if ent["entity"] in ("phone", "ticket", "child_age"):
-                if not any(re.fullmatch(p, ent["value"]) for p in regexes[ent["entity"]]):
-                    bad.append((ent["entity"], ent["value"]))
+            if ent["entity"] in ("phone", "ticket", "child_age") and not any(
+                re.fullmatch(p, ent["value"]) for p in regexes[ent["entity"]]
+            ):
+                bad.append((ent["entity"], ent["value"]))
     assert not bad, f"annotated values not matched by regex.yml: {bad}"
 
 
@@ -198,7 +252,13 @@ def test_entity_annotations_align_with_jieba_tokens(training_data: TrainingData)
         ends = {e for _, _, e in tokenizer.tokenize(text)}
         for ent in message.get("entities") or []:
             if ent["start"] not in starts or ent["end"] not in ends:
-                bad.append((text, text[ent["start"] : ent["end"]], [w for w, _, _ in tokenizer.tokenize(text)]))
+                bad.append(
+                    (
+                        text,
+                        text[ent["start"] : ent["end"]],
+                        [w for w, _, _ in tokenizer.tokenize(text)],
+                    )
+                )
     assert not bad, f"entity spans not on token boundaries: {bad}"
 
 
@@ -207,7 +267,9 @@ def test_departments_use_plan_canonical_names(vocabulary: dict[str, dict[str, li
     assert set(vocabulary) == {"department", "leave_type", "service_type", "place"}
 
 
-def test_no_alias_points_to_two_canonical_values(vocabulary: dict[str, dict[str, list[str]]]) -> None:
+def test_no_alias_points_to_two_canonical_values(
+    vocabulary: dict[str, dict[str, list[str]]],
+) -> None:
     owner: dict[str, str] = {}
     clashes = []
     for entity, canon in vocabulary.items():
@@ -223,25 +285,41 @@ def test_no_alias_points_to_two_canonical_values(vocabulary: dict[str, dict[str,
 def test_lookups_and_synonyms_mirror_vocabulary(
     training_data: TrainingData, vocabulary: dict[str, dict[str, list[str]]]
 ) -> None:
-    lookups: dict[str, set[str]] = {t["name"]: set(t["elements"]) for t in training_data.lookup_tables}
+    lookups: dict[str, set[str]] = {
+        t["name"]: set(t["elements"]) for t in training_data.lookup_tables
+    }
     for entity, canon in vocabulary.items():
         aliases = {a for values in canon.values() for a in values}
         assert lookups.get(entity) == aliases, f"lookups.yml out of sync for {entity}"
         for value, values in canon.items():
             for alias in values:
                 if alias != value:
-                    assert training_data.entity_synonyms.get(alias) == value, f"synonym {alias} -> {value} missing"
+                    assert training_data.entity_synonyms.get(alias) == value, (
+                        f"synonym {alias} -> {value} missing"
+                    )
 
 
-def test_userdict_is_well_formed_and_covers_vocabulary(vocabulary: dict[str, dict[str, list[str]]]) -> None:
+def test_userdict_is_well_formed_and_covers_vocabulary(
+    vocabulary: dict[str, dict[str, list[str]]],
+) -> None:
     words: dict[str, Any] = {}
     for line in USERDICT.read_text(encoding="utf-8").splitlines():
         parts = line.split(" ")
-        assert len(parts) == 3 and parts[1].isdigit() and parts[2].isalpha(), f"bad userdict line: {line!r}"
+        assert len(parts) == 3 and parts[1].isdigit() and parts[2].isalpha(), (
+            f"bad userdict line: {line!r}"
+        )
         assert parts[0] not in words, f"duplicate userdict word: {parts[0]}"
         words[parts[0]] = parts[1]
     aliases = {a for canon in vocabulary.values() for values in canon.values() for a in values}
     missing = {a for a in aliases if not re.fullmatch(r"[A-Za-z0-9]+", a)} - set(words)
     assert not missing, f"aliases missing from userdict: {missing}"
-    for term in ("护理假", "陪产假", "三优中心", "家庭医生签约", "公办民营", "房屋安全鉴定", "租赁登记备案"):
+    for term in (
+        "护理假",
+        "陪产假",
+        "三优中心",
+        "家庭医生签约",
+        "公办民营",
+        "房屋安全鉴定",
+        "租赁登记备案",
+    ):
         assert term in words

@@ -37,7 +37,10 @@ def sequential(stack: Stack, rounds: int) -> list[float]:
         for i in range(rounds):
             text = QUESTIONS[i % len(QUESTIONS)]
             started = time.perf_counter()
-            response = client.post(f"{stack.url}/api/chat", json={"sender_id": f"b-{uuid.uuid4().hex[:8]}", "text": text})
+            response = client.post(
+                f"{stack.url}/api/chat",
+                json={"sender_id": f"b-{uuid.uuid4().hex[:8]}", "text": text},
+            )
             response.raise_for_status()
             latencies.append(time.perf_counter() - started)
     return latencies
@@ -53,8 +56,10 @@ async def concurrent(stack: Stack, users: int, per_user: int) -> tuple[list[floa
         sender = f"c-{n}-{uuid.uuid4().hex[:6]}"
         for i in range(per_user):
             started = time.perf_counter()
-            response = await client.post(f"{stack.url}/api/chat",
-                                         json={"sender_id": sender, "text": QUESTIONS[(n + i) % len(QUESTIONS)]})
+            response = await client.post(
+                f"{stack.url}/api/chat",
+                json={"sender_id": sender, "text": QUESTIONS[(n + i) % len(QUESTIONS)]},
+            )
             latencies.append(time.perf_counter() - started)
             errors += response.status_code != 200
 
@@ -70,7 +75,9 @@ def memory(stack: Stack) -> dict[str, float]:
     for name, proc in stack.procs.items():
         try:
             parent = psutil.Process(proc.pid)
-            rss = parent.memory_info().rss + sum(c.memory_info().rss for c in parent.children(recursive=True))
+            rss = parent.memory_info().rss + sum(
+                c.memory_info().rss for c in parent.children(recursive=True)
+            )
             result[name] = rss / 2**20
         except psutil.Error:
             result[name] = float("nan")
@@ -92,7 +99,9 @@ def retrieval(rounds: int) -> list[float]:
 
 def report(name: str, values: list[float]) -> None:
     ms = [v * 1000 for v in values]
-    print(f"  {name:34s} n={len(ms):4d}  p50={statistics.median(ms):7.1f} ms  p95={percentile(ms, 0.95):7.1f} ms  max={max(ms):7.1f} ms")
+    print(
+        f"  {name:34s} n={len(ms):4d}  p50={statistics.median(ms):7.1f} ms  p95={percentile(ms, 0.95):7.1f} ms  max={max(ms):7.1f} ms"
+    )
 
 
 def main() -> None:

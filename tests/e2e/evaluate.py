@@ -37,9 +37,16 @@ def score_questions(url: str, questions: list[dict[str, Any]], verbose: bool) ->
     with httpx.Client(timeout=30) as client:
         for q in questions:
             started = time.perf_counter()
-            response = client.post(f"{url}/api/chat", json={"sender_id": f"eval-{uuid.uuid4().hex[:10]}", "text": q["text"]})
+            response = client.post(
+                f"{url}/api/chat",
+                json={"sender_id": f"eval-{uuid.uuid4().hex[:10]}", "text": q["text"]},
+            )
             latencies.append(time.perf_counter() - started)
-            body = response.json() if response.status_code == 200 else {"messages": [], "kind": "error"}
+            body = (
+                response.json()
+                if response.status_code == 200
+                else {"messages": [], "kind": "error"}
+            )
             text, kind = reply_text(body), body.get("kind")
             oos_expected = bool(q.get("expect_out_of_scope"))
             said_oos = kind == "out_of_scope"
@@ -67,9 +74,13 @@ def score_questions(url: str, questions: list[dict[str, Any]], verbose: bool) ->
     result = {
         "in_scope_pass_rate": sum(in_scope) / len(in_scope) if in_scope else 0.0,
         "in_scope": f"{sum(in_scope)}/{len(in_scope)}",
-        "oos_precision": precision, "oos_recall": recall, "oos_f1": f1,
+        "oos_precision": precision,
+        "oos_recall": recall,
+        "oos_f1": f1,
         "latency_p50_ms": 1000 * statistics.median(latencies) if latencies else 0.0,
-        "latency_p95_ms": 1000 * lat_sorted[int(0.95 * (len(lat_sorted) - 1))] if latencies else 0.0,
+        "latency_p95_ms": 1000 * lat_sorted[int(0.95 * (len(lat_sorted) - 1))]
+        if latencies
+        else 0.0,
     }
     return result
 
@@ -96,7 +107,9 @@ def score_complaints(url: str, complaints: list[dict[str, Any]], verbose: bool) 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--set", type=Path, default=DEFAULT_SET, help="evaluation file (dev.yml format)")
+    parser.add_argument(
+        "--set", type=Path, default=DEFAULT_SET, help="evaluation file (dev.yml format)"
+    )
     parser.add_argument("--url", default="", help="score a stack that is already running")
     parser.add_argument("-v", "--verbose", action="store_true", help="list failures")
     args = parser.parse_args()
@@ -106,13 +119,19 @@ def main() -> None:
         q = score_questions(url, data.get("questions", []), args.verbose)
         print("\n== questions ==")
         for key, value in q.items():
-            print(f"  {key:20s} {value:.3f}" if isinstance(value, float) else f"  {key:20s} {value}")
+            print(
+                f"  {key:20s} {value:.3f}" if isinstance(value, float) else f"  {key:20s} {value}"
+            )
         if data.get("complaints"):
             c = score_complaints(url, data["complaints"], args.verbose)
             if c is not None:
                 print("\n== complaints ==")
                 for key, value in c.items():
-                    print(f"  {key:20s} {value:.3f}" if isinstance(value, float) else f"  {key:20s} {value}")
+                    print(
+                        f"  {key:20s} {value:.3f}"
+                        if isinstance(value, float)
+                        else f"  {key:20s} {value}"
+                    )
 
     if args.url:
         run(args.url.rstrip("/"))

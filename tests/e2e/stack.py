@@ -54,18 +54,47 @@ class Stack:
     def start(self, name: str) -> None:
         """Start (or restart) one process."""
         commands = {
-            "engine": [str(ENGINE_BIN / "rasa"), "run", "--enable-api", "-i", "127.0.0.1",
-                       "-p", str(self.rasa_port), "--model", str(MODEL),
-                       "--endpoints", str(self.workdir / "endpoints.yml"),
-                       "--credentials", str(ROOT / "bot" / "credentials.yml")],
-            "actions": [str(ENGINE_BIN / "python"), "-m", "rasa_sdk", "-p", str(self.action_port),
-                        "--actions", "actions"],
-            "app": [str(APP_BIN / "uvicorn"), "api.main:app", "--host", "127.0.0.1",
-                    "--port", str(self.app_port), "--no-access-log"],
+            "engine": [
+                str(ENGINE_BIN / "rasa"),
+                "run",
+                "--enable-api",
+                "-i",
+                "127.0.0.1",
+                "-p",
+                str(self.rasa_port),
+                "--model",
+                str(MODEL),
+                "--endpoints",
+                str(self.workdir / "endpoints.yml"),
+                "--credentials",
+                str(ROOT / "bot" / "credentials.yml"),
+            ],
+            "actions": [
+                str(ENGINE_BIN / "python"),
+                "-m",
+                "rasa_sdk",
+                "-p",
+                str(self.action_port),
+                "--actions",
+                "actions",
+            ],
+            "app": [
+                str(APP_BIN / "uvicorn"),
+                "api.main:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.app_port),
+                "--no-access-log",
+            ],
         }
         log = open(self.workdir / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the process
         self.procs[name] = subprocess.Popen(
-            commands[name], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            commands[name],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
 
@@ -96,11 +125,15 @@ class Stack:
             except httpx.HTTPError as error:
                 last = repr(error)
             time.sleep(1.0)
-        raise RuntimeError(f"stack not ready after {timeout}s: {last}\n{self.log('engine')[-2000:]}")
+        raise RuntimeError(
+            f"stack not ready after {timeout}s: {last}\n{self.log('engine')[-2000:]}"
+        )
 
     def chat(self, sender_id: str, text: str, timeout: float = 30.0) -> httpx.Response:
         """POST /api/chat."""
-        return httpx.post(f"{self.url}/api/chat", json={"sender_id": sender_id, "text": text}, timeout=timeout)
+        return httpx.post(
+            f"{self.url}/api/chat", json={"sender_id": sender_id, "text": text}, timeout=timeout
+        )
 
 
 @contextmanager
@@ -127,8 +160,13 @@ def running_stack(extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
         "RASA_TELEMETRY_ENABLED": "false",
         **(extra_env or {}),
     }
-    migrate = subprocess.run([str(APP_BIN / "python"), "-m", "api.cli", "migrate"], cwd=ROOT, env=env,
-                             capture_output=True, text=True)
+    migrate = subprocess.run(
+        [str(APP_BIN / "python"), "-m", "api.cli", "migrate"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if migrate.returncode != 0:
         raise RuntimeError(f"migrations failed: {migrate.stderr[-2000:]}")
     stack = Stack(workdir, app_port, rasa_port, action_port, env)

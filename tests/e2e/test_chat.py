@@ -73,18 +73,24 @@ def test_greeting_is_smalltalk_with_buttons(stack: Stack) -> None:
         ({"sender_id": "x" * 65, "text": "你好"}, "太长"),
     ],
 )
-def test_invalid_input_is_422_with_a_clear_message(stack: Stack, payload: dict, fragment: str) -> None:
+def test_invalid_input_is_422_with_a_clear_message(
+    stack: Stack, payload: dict, fragment: str
+) -> None:
     response = httpx.post(f"{stack.url}/api/chat", json=payload)
     assert response.status_code == 422
     assert fragment in str(response.json()["detail"]) + str(response.json().get("errors"))
 
 
 def test_malformed_json_is_422(stack: Stack) -> None:
-    response = httpx.post(f"{stack.url}/api/chat", content=b"{not json", headers={"content-type": "application/json"})
+    response = httpx.post(
+        f"{stack.url}/api/chat", content=b"{not json", headers={"content-type": "application/json"}
+    )
     assert response.status_code == 422
 
 
-@pytest.mark.parametrize("text", ["😀😀😀", "'; DROP TABLE complaints; --", "<script>alert(1)</script>", "产假" * 400])
+@pytest.mark.parametrize(
+    "text", ["😀😀😀", "'; DROP TABLE complaints; --", "<script>alert(1)</script>", "产假" * 400]
+)
 def test_odd_input_gets_an_answer_not_an_error(stack: Stack, text: str) -> None:
     response = stack.chat(new_sender(), text)
     assert response.status_code == 200

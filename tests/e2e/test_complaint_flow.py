@@ -41,8 +41,14 @@ def stored(stack: Stack, sender: str) -> list[sqlite3.Row]:
         return db.execute("SELECT * FROM complaints WHERE sender_id = ?", (sender,)).fetchall()
 
 
-def to_summary(stack: Stack, sender: str, *, opening: str = FEES, place: str = "平地镇",
-               phone: str = "13881234567") -> dict[str, Any]:
+def to_summary(
+    stack: Stack,
+    sender: str,
+    *,
+    opening: str = FEES,
+    place: str = "平地镇",
+    phone: str = "13881234567",
+) -> dict[str, Any]:
     """Open a complaint whose text names the institution, answer the rest, return the summary turn."""
     first = say(stack, sender, opening)
     assert first["kind"] == "form", first
@@ -71,7 +77,11 @@ def test_a_fee_complaint_is_filed_with_ticket_department_reply_time_and_pin(stac
     assert "区市场监管局" in receipt and "个工作日内答复" in receipt
     [row] = stored(stack, sender)
     assert row["ticket"] == ticket and row["text"] == FEES
-    assert row["institution"] == "金苹果托育园" and row["place"] == "平地镇" and row["phone"] == "13881234567"
+    assert (
+        row["institution"] == "金苹果托育园"
+        and row["place"] == "平地镇"
+        and row["phone"] == "13881234567"
+    )
 
 
 def test_stopping_in_the_middle_stores_nothing(stack: Stack) -> None:
@@ -125,8 +135,11 @@ def test_app_down_at_submit_is_told_honestly_and_a_retry_files_one_case(stack: S
     stack.stop("app")
     try:
         # the gateway is the app, so while it is down the confirmation goes to Rasa directly
-        raw = httpx.post(f"http://127.0.0.1:{stack.rasa_port}/webhooks/rest/webhook",
-                         json={"sender": sender, "message": "确认提交"}, timeout=60).json()
+        raw = httpx.post(
+            f"http://127.0.0.1:{stack.rasa_port}/webhooks/rest/webhook",
+            json={"sender": sender, "message": "确认提交"},
+            timeout=60,
+        ).json()
     finally:
         stack.start("app")
         stack.wait_ready()
@@ -156,7 +169,11 @@ def test_status_lookup_with_the_pin_or_phone_ending(stack: Stack, verifier: str)
     assert ask["kind"] == "form" and "查询码" in texts(ask)
     status = say(stack, sender, pin if verifier == "pin" else "9876")
     assert status["kind"] == "form"
-    assert ticket in texts(status) and "当前状态：待派单" in texts(status) and "提交时间" in texts(status)
+    assert (
+        ticket in texts(status)
+        and "当前状态：待派单" in texts(status)
+        and "提交时间" in texts(status)
+    )
 
     wrong = say(stack, sender, f"查一下工单 {ticket}")
     assert "查询码" in texts(wrong)

@@ -21,8 +21,12 @@ pytestmark = pytest.mark.e2e
 
 TOKEN = "tuoyu-test-token"  # the token tests.api.test_wechat_fakes signs with
 WECHAT_ENV = {
-    "WECHAT_TOKEN": TOKEN, "WECHAT_MODE": "plain", "WECHAT_APPID": "", "WECHAT_APPSECRET": "",
-    "WECHAT_AES_KEY": "", "REDIS_URL": "",
+    "WECHAT_TOKEN": TOKEN,
+    "WECHAT_MODE": "plain",
+    "WECHAT_APPID": "",
+    "WECHAT_APPSECRET": "",
+    "WECHAT_AES_KEY": "",
+    "REDIS_URL": "",
     # the first turns of a cold Rasa can take seconds; timing is covered by tests/api/test_wechat_flow.py
     "WECHAT_REPLY_BUDGET_S": "25",
 }
@@ -48,7 +52,9 @@ class WeChatStack:
     def say(self, openid: str, text: str) -> str:
         """One signed plaintext text push; the passive reply's Content."""
         xml = message_xml(openid, "text", new_msg_id(), Content=text)
-        response = httpx.post(f"{self.url}/wechat", params=query(TOKEN), content=xml.encode(), timeout=60)
+        response = httpx.post(
+            f"{self.url}/wechat", params=query(TOKEN), content=xml.encode(), timeout=60
+        )
         assert response.status_code == 200, response.text
         return xmltodict.parse(response.text)["xml"]["Content"]
 
@@ -64,17 +70,35 @@ def wechat_stack() -> Iterator[WeChatStack]:
         port = free_port()
         log = open(stack.workdir / "wechat-app.log", "ab")  # noqa: SIM115 - closed below
         proc = subprocess.Popen(
-            [str(APP_BIN / "uvicorn"), "--factory", "tests.e2e.test_wechat_e2e:app_with_wechat",
-             "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
-            cwd=ROOT, env={**stack.env, "APP_PORT": str(port)}, stdout=log, stderr=subprocess.STDOUT,
+            [
+                str(APP_BIN / "uvicorn"),
+                "--factory",
+                "tests.e2e.test_wechat_e2e:app_with_wechat",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-access-log",
+            ],
+            cwd=ROOT,
+            env={**stack.env, "APP_PORT": str(port)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         try:
             url = f"http://127.0.0.1:{port}"
             deadline = time.monotonic() + 60
             while True:
-                assert proc.poll() is None, (stack.workdir / "wechat-app.log").read_text(errors="replace")
+                assert proc.poll() is None, (stack.workdir / "wechat-app.log").read_text(
+                    errors="replace"
+                )
                 try:
-                    if httpx.get(f"{url}/wechat", params=query(TOKEN, echostr="ping"), timeout=3).text == "ping":
+                    if (
+                        httpx.get(
+                            f"{url}/wechat", params=query(TOKEN, echostr="ping"), timeout=3
+                        ).text
+                        == "ping"
+                    ):
                         break
                 except httpx.HTTPError:
                     pass
@@ -100,10 +124,19 @@ def _option(reply: str, title: str) -> str:
     return match.group(1)
 
 
-def test_a_complaint_filed_through_wechat_is_stored_with_the_wechat_channel(wechat_stack: WeChatStack) -> None:
+def test_a_complaint_filed_through_wechat_is_stored_with_the_wechat_channel(
+    wechat_stack: WeChatStack,
+) -> None:
     openid = new_openid()
-    reply = wechat_stack.say(openid, "想投诉一下 小太阳托育中心 交了半年的费突然说不办了 钱也不退😡")
-    answers = [("哪家", "小太阳托育中心"), ("乡镇", "大河中路街道"), ("什么时候", "就上个礼拜"), ("电话", "不留")]
+    reply = wechat_stack.say(
+        openid, "想投诉一下 小太阳托育中心 交了半年的费突然说不办了 钱也不退😡"
+    )
+    answers = [
+        ("哪家", "小太阳托育中心"),
+        ("乡镇", "大河中路街道"),
+        ("什么时候", "就上个礼拜"),
+        ("电话", "不留"),
+    ]
     for _ in range(6):
         if "确认提交" in reply:
             break
@@ -114,6 +147,8 @@ def test_a_complaint_filed_through_wechat_is_stored_with_the_wechat_channel(wech
     ticket = TICKET_RE.search(receipt)
     assert ticket, receipt
     with sqlite3.connect(wechat_stack.stack.workdir / "tuoyu.db") as db:
-        rows = db.execute("SELECT ticket, channel, sender_id FROM complaints WHERE sender_id = ?",
-                          (f"wx:{openid}",)).fetchall()
+        rows = db.execute(
+            "SELECT ticket, channel, sender_id FROM complaints WHERE sender_id = ?",
+            (f"wx:{openid}",),
+        ).fetchall()
     assert rows == [(ticket.group(0), "wechat", f"wx:{openid}")]
