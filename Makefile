@@ -12,6 +12,9 @@ MODEL  := models/tuoyu.tar.gz
 TRAIN_INPUTS := config.yml $(shell find bot data/nlu -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null | sort)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export RASA_TELEMETRY_ENABLED ?= false
+# Readable logs: Rasa 3.6 pulls in libraries that print deprecation warnings on every start.
+export PYTHONWARNINGS ?= ignore
+export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export PYTHONPATH := $(CURDIR)
 
 .PHONY: help install run test train lint format eval shell bench admin validate clean chromium test-app test-engine test-stories db

@@ -36,6 +36,8 @@ def _fallback_model() -> NaiveBayes:
     weights: list[float] = []
     for cat in load_categories().categories:
         for pattern, weight in cat.signals.items():
+            if weight <= 0:
+                continue
             docs.append(literal_text(pattern))
             labels.append(cat.name)
             weights.append(weight)
@@ -52,7 +54,8 @@ def score_categories(*, text: str) -> list[CategoryScore]:
             match = pattern.search(text)
             if match:
                 total += weight
-                hits.append((match.start(), match.group(0)))
+                if weight > 0:
+                    hits.append((match.start(), match.group(0)))
         if total > 0:
             words = tuple(dict.fromkeys(w for _, w in sorted(hits)))
             scored.append(CategoryScore(name=name, score=total, hits=words))

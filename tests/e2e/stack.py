@@ -158,6 +158,8 @@ def running_stack(extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
         "SANIC_HOST": "127.0.0.1",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "RASA_TELEMETRY_ENABLED": "false",
+        "PYTHONWARNINGS": "ignore",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         **(extra_env or {}),
     }
     migrate = subprocess.run(
