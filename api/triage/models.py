@@ -91,6 +91,14 @@ class UrgencySignal(BaseModel):
     # an incident of this group that the text says is over (child fine now) is not urgent
     resolvable: bool = False
 
+    @field_validator("patterns", "context")
+    @classmethod
+    def _compilable(cls, value: list[str]) -> list[str]:
+        """Reject a pattern that is not a valid regex."""
+        for pattern in value:
+            re.compile(pattern)
+        return value
+
 
 class Resolution(BaseModel):
     """Regexes saying an incident is over and the child is fine, and ones saying it is not."""
@@ -99,6 +107,14 @@ class Resolution(BaseModel):
 
     over: list[str]
     still_at_risk: list[str] = Field(default_factory=list)
+
+    @field_validator("over", "still_at_risk")
+    @classmethod
+    def _compilable(cls, value: list[str]) -> list[str]:
+        """Reject a pattern that is not a valid regex."""
+        for pattern in value:
+            re.compile(pattern)
+        return value
 
 
 class UrgencyFile(BaseModel):

@@ -17,6 +17,11 @@ URGENT = [
     "孩子从滑梯上摔下来骨折了",
     "插座一直在冒火花",
     "宝宝被老師掐得手臂發紫🥺",
+    "下午点心吃的奶黄包，放学前七八个娃都开始吐，已经全部送到医院了",
+    "前天晚上有个醉醺醺的男的爬进托管中心的院子，在滑梯那睡了一晚",
+    "最近老有个戴口罩的男人蹲在园门口盯着娃看，昨天还混进了园里，被门卫拦下来才走",
+    "那个怪大叔天天在门口转，昨天溜进来被老师撵走了",
+    "孩子摔破了头，幸好没伤到眼睛，可现在还在医院观察",
 ]
 NORMAL = [
     "灭火器过期了，希望检查一下",
@@ -26,6 +31,10 @@ NORMAL = [
     "万一着火了孩子怎么跑？安全出口都堵着",
     "担心老师会打孩子，想问问有没有监控",
     "托育园门口太吵了，噪音大",
+    "上周孩子被烫起了泡，送医及时现在已经好了，想问园里热水怎么管",
+    "娃吃饭噎住了，老师处理得快，现在没事了，就是想反映一下",
+    "之前孩子在园里高烧抽搐打了120，现在完全康复了",
+    "孩子们在院子里钻进钻出地玩，老师在旁边看手机",
 ]
 
 
@@ -41,3 +50,20 @@ def test_routine_hazards_are_normal(text: str) -> None:
     result = triage(text=text)
     assert result.urgency == "normal"
     assert result.urgency_signals == []
+
+
+def test_one_childs_illness_is_not_an_outbreak_without_many_children() -> None:
+    result = triage(text="好几个孩子拉肚子，不知道是不是着凉")
+    assert "多人进食后发病" not in "".join(result.urgency_signals)
+
+
+def test_outbreak_after_food_leads_to_market_regulator_even_with_fever() -> None:
+    result = triage(text="中午吃了園裡的蛋糕，一大半孩子發燒拉肚子，現在都在醫院")
+    assert result.urgency == "urgent"
+    assert [d.name for d in result.departments][:2] == ["区市场监管局", "区卫生健康局"]
+
+
+def test_resolved_incident_keeps_its_category() -> None:
+    result = triage(text="孩子上个月在园里摔伤骨折，现在已经康复了，园长一直推卸责任")
+    assert result.urgency == "normal"
+    assert result.category == "照护安全/意外伤害"
