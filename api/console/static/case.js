@@ -143,7 +143,7 @@ function renderContact(d) {
   const phone = el("span", "contact__phone", maskPhone(c.phone));
   phone.id = "c-phone";
   box.appendChild(phone);
-  if (!canReveal || c.masked) {
+  if (!canReveal) {
     box.appendChild(el("span", "hint", "号码已隐藏，由热线回访。"));
     return;
   }
