@@ -56,7 +56,7 @@ def test_fire_design_review_is_in_scope_and_goes_to_housing(text: str) -> None:
     [
         "上海的托育机构备案流程是啥",
         "深圳托育补贴怎么申请",
-        "how long is maternity leave in Singapore",
+        "how long is maternity-leave in Singapore",
         "杭州幼儿园托班收几岁的",
         "香港的產假有幾天",
     ],
