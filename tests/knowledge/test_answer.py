@@ -18,7 +18,7 @@ OOS_REGION = "我只了解攀枝花市仁和区的托育政策"
         "广州的育儿假有几天",
         "北京托育补贴怎么领",
         "香港托儿所收费贵不贵",
-        "HK: how many maternity-leave days do mums get",
+        "In Hong Kong, how many maternity-leave days do mums get",
         "成都哪里有托育园",
         "米易县托育机构怎么备案",
         "Beijing childcare subsidy",
