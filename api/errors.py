@@ -57,6 +57,8 @@ def _describe(errors: list[dict]) -> str:
         elif kind in ("string_too_long", "too_long"):
             limit = (error.get("ctx") or {}).get("max_length")
             parts.append(f"{field}太长（最多 {limit} 个字）" if limit else f"{field}太长")
+        elif kind == "string_pattern_mismatch":
+            parts.append(f"{field}不能为空白，也不能包含非法字符")
         elif kind == "json_invalid":
             parts.append("请求不是合法的 JSON")
         else:
@@ -64,8 +66,37 @@ def _describe(errors: list[dict]) -> str:
     return "；".join(dict.fromkeys(parts)) or "请求格式不正确"
 
 
+VALIDATION_ERROR_SCHEMA = {
+    "title": "HTTPValidationError",
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string", "description": "中文说明"},
+        "errors": {"type": "array", "items": {"type": "object"}},
+    },
+    "required": ["detail"],
+}
+
+
+def _document_validation_errors(app: FastAPI) -> None:
+    """The OpenAPI schema says what a 422 really looks like here (a Chinese `detail` string + `errors`)."""
+    default_openapi = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = default_openapi()
+        schema.setdefault("components", {}).setdefault("schemas", {})["HTTPValidationError"] = (
+            VALIDATION_ERROR_SCHEMA
+        )
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map typed errors and validation errors to JSON with a Chinese `detail`."""
+    _document_validation_errors(app)
 
     @app.exception_handler(AppError)
     async def _app_error(_: Request, exc: AppError) -> JSONResponse:

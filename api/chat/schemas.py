@@ -9,11 +9,15 @@ from pydantic import BaseModel, Field, field_validator
 Kind = Literal["answer", "clarify", "out_of_scope", "handoff", "smalltalk", "form", "error"]
 
 
+# At least one visible character and no NUL: documented in the schema, so clients and fuzzers know.
+VISIBLE = r"^[^\x00]*[^\s\x00][^\x00]*$"
+
+
 class ChatRequest(BaseModel):
     """One user message; sender_id identifies the conversation."""
 
-    sender_id: str = Field(min_length=1, max_length=64)
-    text: str = Field(min_length=1, max_length=1000)
+    sender_id: str = Field(min_length=1, max_length=64, pattern=VISIBLE)
+    text: str = Field(min_length=1, max_length=1000, pattern=VISIBLE)
 
     @field_validator("sender_id", "text")
     @classmethod

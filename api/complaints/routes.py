@@ -92,7 +92,11 @@ def create_complaint(
     return _created_body(filed.complaint, filed.pin)
 
 
-@router.post("/lookup", response_model=LookupResult)
+@router.post(
+    "/lookup",
+    response_model=LookupResult,
+    responses={404: {"description": "未找到该工单，或验证码不正确（两者不区分）"}},
+)
 def lookup_complaint(body: LookupRequest, session: SessionDep) -> LookupResult:
     """Public status lookup; unknown ticket and wrong verifier both give the same 404."""
     try:
