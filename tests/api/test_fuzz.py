@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("schemathesis")
-import schemathesis  # noqa: E402
-from hypothesis import HealthCheck, settings  # noqa: E402
+import schemathesis
+from hypothesis import HealthCheck, settings
 
-from api.main import create_app  # noqa: E402
+from api.main import create_app
 
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app()).include(
     path_regex=r"^/api/(knowledge/|chat$|complaints/lookup$)"
