@@ -25,16 +25,55 @@ def main() -> int:
     train, test = data.train_test_split(train_frac=0.8, random_seed=42)
     (work / "train.yml").write_text(train.nlu_as_yaml(), encoding="utf-8")
     (work / "test.yml").write_text(test.nlu_as_yaml(), encoding="utf-8")
-    subprocess.run([RASA, "train", "nlu", "--config", str(ROOT / "config.yml"), "--nlu", str(work / "train.yml"),
-                    "--out", str(work), "--fixed-model-name", "holdout", "--quiet"], cwd=ROOT, check=True)
-    subprocess.run([RASA, "test", "nlu", "--model", str(work / "holdout.tar.gz"), "--nlu", str(work / "test.yml"),
-                    "--out", str(work / "results"), "--quiet"], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            RASA,
+            "train",
+            "nlu",
+            "--config",
+            str(ROOT / "config.yml"),
+            "--nlu",
+            str(work / "train.yml"),
+            "--out",
+            str(work),
+            "--fixed-model-name",
+            "holdout",
+            "--quiet",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
+    subprocess.run(
+        [
+            RASA,
+            "test",
+            "nlu",
+            "--model",
+            str(work / "holdout.tar.gz"),
+            "--nlu",
+            str(work / "test.yml"),
+            "--out",
+            str(work / "results"),
+            "--quiet",
+        ],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     report = json.loads((work / "results" / "intent_report.json").read_text(encoding="utf-8"))
     weighted = report["weighted avg"]["f1-score"]
-    print(f"held-out examples: {len(test.intent_examples)}  accuracy: {report['accuracy']:.3f}  weighted F1: {weighted:.3f}")
-    worst = sorted(((v["f1-score"], k) for k, v in report.items() if isinstance(v, dict) and "support" in v
-                    and k not in ("macro avg", "weighted avg", "micro avg")))[:8]
+    print(
+        f"held-out examples: {len(test.intent_examples)}  accuracy: {report['accuracy']:.3f}  weighted F1: {weighted:.3f}"
+    )
+    worst = sorted(
+        (
+            (v["f1-score"], k)
+            for k, v in report.items()
+            if isinstance(v, dict)
+            and "support" in v
+            and k not in ("macro avg", "weighted avg", "micro avg")
+        )
+    )[:8]
     for f1, name in worst:
         print(f"  {name:28s} F1 {f1:.2f}")
     if weighted < FLOOR:

@@ -19,6 +19,8 @@ pytest.importorskip("rasa", reason="engine runtime only (.venv-engine)")
 from rasa.shared.nlu.training_data.loading import load_data  # noqa: E402
 from rasa.shared.nlu.training_data.training_data import TrainingData  # noqa: E402
 
+from tests.canonical import CANONICAL_DEPARTMENTS as _CANONICAL  # noqa: E402
+
 pytestmark = pytest.mark.engine
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,24 +85,7 @@ KNOWN_ENTITIES = {
 }
 
 # 攀仁府办〔2020〕128号 四、组织实施（二） plus 乡镇（街道） (docs/architecture.md).
-CANONICAL_DEPARTMENTS = {
-    "区卫生健康局",
-    "区发改局",
-    "市自然资源和规划局仁和区分局",
-    "区教育和体育局",
-    "市公安局仁和区分局",
-    "区民政局",
-    "区财政局",
-    "区人力资源社会保障局",
-    "区住建局",
-    "区市场监管局",
-    "区综合执法局",
-    "区总工会",
-    "区妇联",
-    "区税务局",
-    "仁和区消防救援大队",
-    "乡镇（街道）",
-}
+CANONICAL_DEPARTMENTS = set(_CANONICAL)
 
 # Near-identical texts in two intents confuse the classifier; bigram Jaccard at or above this is a conflict.
 CONFLICT_JACCARD = 0.75

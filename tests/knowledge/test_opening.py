@@ -15,6 +15,7 @@ from knowledge.opening import (
     parse_answers,
 )
 from knowledge.text import compact
+from tests.canonical import CANONICAL_DEPARTMENTS
 
 PLAN = (
     Path(__file__).resolve().parents[2]
@@ -49,24 +50,7 @@ def test_every_quote_is_verbatim_in_the_plan() -> None:
 
 
 def test_departments_are_canonical() -> None:
-    canonical = {
-        "区卫生健康局",
-        "区发改局",
-        "市自然资源和规划局仁和区分局",
-        "区教育和体育局",
-        "市公安局仁和区分局",
-        "区民政局",
-        "区财政局",
-        "区人力资源社会保障局",
-        "区住建局",
-        "区市场监管局",
-        "区综合执法局",
-        "区总工会",
-        "区妇联",
-        "区税务局",
-        "仁和区消防救援大队",
-        "乡镇（街道）",
-    }
+    canonical = set(CANONICAL_DEPARTMENTS)
     for step in opening_book().steps:
         assert set(step.department.split("、")) <= canonical, step.id
 

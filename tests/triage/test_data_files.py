@@ -16,26 +16,16 @@ from api.triage.loader import (
     load_urgency,
 )
 from api.triage.models import UrgencyFile
+from tests.canonical import CANONICAL_DEPARTMENTS
 
-PLAN = Path("/work/shared/policy/renhe-2020-128-infant-care-plan.txt")
-CANONICAL = [
-    "区卫生健康局",
-    "区发改局",
-    "市自然资源和规划局仁和区分局",
-    "区教育和体育局",
-    "市公安局仁和区分局",
-    "区民政局",
-    "区财政局",
-    "区人力资源社会保障局",
-    "区住建局",
-    "区市场监管局",
-    "区综合执法局",
-    "区总工会",
-    "区妇联",
-    "区税务局",
-    "仁和区消防救援大队",
-    "乡镇（街道）",
-]
+PLAN = (
+    Path(__file__).resolve().parents[2]
+    / "knowledge"
+    / "data"
+    / "sources"
+    / "renhe-2020-128-infant-care-plan.txt"
+)
+CANONICAL = list(CANONICAL_DEPARTMENTS)
 
 
 def _squash(text: str) -> str:
