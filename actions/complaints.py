@@ -6,12 +6,13 @@ import uuid
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import complaint_words as cw
 from actions.complaint_api import ComplaintApi
+from actions.complaint_route import answered_instead
 
 FORM = "complaint_form"
 FORM_SLOTS = (
@@ -83,6 +84,8 @@ class ActionStartComplaint(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if await answered_instead(dispatcher, tracker):
+            return [FollowupAction("action_listen")]
         events: list[EventType] = [
             SlotSet(slot, None)
             for slot in COMPLAINT_SLOTS

@@ -55,6 +55,7 @@ class Scope(BaseModel):
     handoff: Handoff
     domain: Domain
     asks_department: list[str]
+    files_complaint: list[str] = []
 
 
 @lru_cache(maxsize=1)
@@ -144,6 +145,14 @@ def in_domain(text: str) -> bool:
     """The text talks about infant care or its policy, even if no entry matched."""
     norm = normalize(text)
     return bool(domain_hits(norm)) or _any(scope().domain.loose, norm)
+
+
+def asks_not_files(text: str) -> bool:
+    """A message NLU took for a complaint that only asks where such a problem goes (no 我要投诉-style wording)."""
+    normalized = normalize(text)
+    return _any(scope().asks_department, normalized) and not _any(
+        scope().files_complaint, normalized
+    )
 
 
 def asks_department(text: str) -> bool:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import ServiceAuth, SettingsDep
 from api.kb import service
-from api.kb.schemas import AnswerRead, AnswerRequest, EntryRead, SearchResults
+from api.kb.schemas import AnswerRead, AnswerRequest, ComplaintRoute, EntryRead, SearchResults
 
 router = APIRouter(prefix="/api/knowledge", tags=["knowledge"])
 internal_router = APIRouter(prefix="/api/internal", tags=["internal"], dependencies=[ServiceAuth])
@@ -35,3 +35,9 @@ def get_entry(entry_id: str) -> EntryRead:
 def answer(body: AnswerRequest, settings: SettingsDep) -> AnswerRead:
     """The cited answer for the action server (service token required)."""
     return service.answer(request=body, settings=settings)
+
+
+@internal_router.post("/complaint-route", response_model=ComplaintRoute)
+def complaint_route(body: AnswerRequest, settings: SettingsDep) -> ComplaintRoute:
+    """File it, or answer where such a problem goes (service token required)."""
+    return service.route_complaint(request=body, settings=settings)

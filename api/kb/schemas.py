@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 from api.chat.schemas import Button, Kind, Source
@@ -59,3 +61,10 @@ class SearchHit(BaseModel):
 class SearchResults(BaseModel):
     query: str
     hits: list[SearchHit]
+
+
+class ComplaintRoute(BaseModel):
+    """Whether a message NLU took for a complaint should be filed, or only asks where it goes (then: the answer)."""
+
+    mode: Literal["file", "answer"]
+    answer: AnswerRead | None = None

@@ -12,7 +12,14 @@ from functools import lru_cache
 
 from api.config import Settings
 from api.errors import NotFound
-from api.kb.schemas import AnswerRead, AnswerRequest, EntryRead, SearchHit, SearchResults
+from api.kb.schemas import (
+    AnswerRead,
+    AnswerRequest,
+    ComplaintRoute,
+    EntryRead,
+    SearchHit,
+    SearchResults,
+)
 from api.triage.classifier import score_categories
 from api.triage.loader import duty_by_id, load_categories, load_departments
 from api.triage.service import triage
@@ -22,7 +29,7 @@ from knowledge.departments import departments, lead_department
 from knowledge.loader import load_knowledge
 from knowledge.models import INTENTS, Entry
 from knowledge.retrieval import get_retriever, place_terms
-from knowledge.scope import asks_department, in_domain
+from knowledge.scope import asks_department, asks_not_files, in_domain
 from knowledge.text import compact
 
 ROUTED_INTENTS = frozenset({"ask_complaint_channel", "ask_department_duty", "ask_open_institution"})
@@ -204,3 +211,16 @@ class _Keep(dict[str, str]):
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
+
+
+def route_complaint(*, request: AnswerRequest, settings: Settings) -> ComplaintRoute:
+    """A "where does this go?" question gets its cited answer instead of a complaint form."""
+    if not asks_not_files(request.text):
+        return ComplaintRoute(mode="file")
+    asked = request.model_copy(
+        update={"intent": "ask_complaint_channel", "confidence": max(request.confidence, 0.6)}
+    )
+    result = answer(request=asked, settings=settings)
+    if result.kind != "answer":
+        return ComplaintRoute(mode="file")
+    return ComplaintRoute(mode="answer", answer=result)

@@ -510,3 +510,32 @@ async def test_status_with_the_app_down_is_an_error(app_down_env: str) -> None:
     slots = {"status_ticket": "TY20261128-0042", "status_verifier": "123456"}
     await ActionCheckComplaintStatus().run(dispatcher, tracker(slots=slots), {})
     assert shown(dispatcher)[0]["response"] == "utter_status_failed"
+
+
+@pytest.mark.asyncio
+async def test_a_question_about_where_it_goes_is_answered_not_filed(
+    app_env, dispatcher, make_tracker
+) -> None:
+    """NLU took it for a complaint, but it only asks which department: answer, offer filing, no form."""
+    from actions.complaints import ActionStartComplaint
+
+    text = "托育点在公交站台上贴满了招生小广告，这种情况一般归哪个部门管"
+    events = await ActionStartComplaint().run(dispatcher, make_tracker(text, "file_complaint"), {})
+    assert events == [{"event": "followup", "timestamp": None, "name": "action_listen"}]
+    custom = dispatcher.messages[0]["custom"]
+    assert custom["kind"] == "answer" and "综合执法" in custom["text"]
+    assert custom["buttons"][0]["payload"].startswith("我要投诉：")
+
+
+@pytest.mark.asyncio
+async def test_an_explicit_complaint_still_starts_the_form(
+    app_env, dispatcher, make_tracker
+) -> None:
+    from actions.complaints import ActionStartComplaint
+
+    text = "我要投诉！托育园乱收材料费，这种该找谁"
+    events = await ActionStartComplaint().run(dispatcher, make_tracker(text, "file_complaint"), {})
+    assert not dispatcher.messages
+    assert any(
+        isinstance(e, dict) and e.get("name") == "complaint_key" and e.get("value") for e in events
+    )

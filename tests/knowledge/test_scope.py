@@ -143,3 +143,19 @@ def test_in_domain_without_answer_still_hands_off() -> None:
 )
 def test_asks_department(text: str, expected: bool) -> None:
     assert asks_department(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "asks_only"),
+    [
+        ("托育园门口天天堆着垃圾，这种事情归哪个部门管啊", True),
+        ("工单：托育点没证经营，主办单位派给谁", True),
+        ("我要举报！这家托育点没证经营，该找谁", False),
+        ("帮我投诉一下托育园乱收费，找谁都行", False),
+        ("托育园老师凶孩子", False),
+    ],
+)
+def test_asking_where_a_problem_goes_is_not_filing(text: str, asks_only: bool) -> None:
+    from knowledge.scope import asks_not_files
+
+    assert asks_not_files(text) is asks_only
