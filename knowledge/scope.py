@@ -56,6 +56,7 @@ class Scope(BaseModel):
     domain: Domain
     asks_department: list[str]
     files_complaint: list[str] = []
+    complaint_terms: list[str] = []
 
 
 @lru_cache(maxsize=1)
@@ -153,6 +154,11 @@ def asks_not_files(text: str) -> bool:
     return _any(scope().asks_department, normalized) and not _any(
         scope().files_complaint, normalized
     )
+
+
+def about_complaints(text: str) -> bool:
+    """The text talks about complaining (投诉, 举报, 工单…)."""
+    return _any(scope().complaint_terms, normalize(text))
 
 
 def asks_department(text: str) -> bool:

@@ -29,10 +29,11 @@ from knowledge.departments import departments, lead_department
 from knowledge.loader import load_knowledge
 from knowledge.models import INTENTS, Entry
 from knowledge.retrieval import get_retriever, place_terms
-from knowledge.scope import asks_department, asks_not_files, in_domain
+from knowledge.scope import about_complaints, asks_department, asks_not_files, in_domain
 from knowledge.text import compact
 
-ROUTED_INTENTS = frozenset({"ask_complaint_channel", "ask_department_duty", "ask_open_institution"})
+# "Where do I complain" questions often carry no who-word; other intents route only on an explicit who-question.
+ROUTED_INTENTS = frozenset({"ask_complaint_channel"})
 CLAUSE_BOOST = 0.15
 LEAD_BOOST = 0.08
 MIN_SEGMENT = 8
@@ -152,7 +153,7 @@ def department_routing(*, text: str, intent: str | None) -> Routing | None:
     Runner-up categories within RUNNER_UP_SHARE of the winner boost their entries too, scaled by
     score; the department is only preferred outright when no such runner-up points elsewhere.
     """
-    asks = intent in ROUTED_INTENTS or asks_department(text)
+    asks = asks_department(text) or (intent in ROUTED_INTENTS and about_complaints(text))
     if not text.strip() or not asks or not in_domain(text):
         return None
     norm = _mask_places(normalize(text))

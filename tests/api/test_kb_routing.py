@@ -98,9 +98,14 @@ def test_routing_only_for_who_questions() -> None:
     assert routed.boosts["advertising-signage"] > routed.boosts.get("duty-health", 0.0)
 
 
-def test_intent_alone_turns_routing_on() -> None:
-    routed = department_routing(text="托育园门口挂横幅", intent="ask_complaint_channel")
+def test_complaint_intent_routes_when_the_text_talks_about_complaining() -> None:
+    routed = department_routing(text="托育园门口挂横幅 想反映一下", intent="ask_complaint_channel")
     assert routed is not None and routed.department == "区综合执法局"
+
+
+def test_complaint_intent_alone_does_not_route_a_text_without_complaint_words() -> None:
+    """A misread intent must not drag a question about certificates to whichever department a word suggests."""
+    assert department_routing(text="托育园门口挂横幅", intent="ask_complaint_channel") is None
 
 
 def test_no_triage_keyword_means_no_routing() -> None:
