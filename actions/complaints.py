@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import complaint_words as cw
 from actions.complaint_api import ComplaintApi
-from actions.complaint_route import answered_instead
+from actions.flow_route import answered_instead
 
 FORM = "complaint_form"
 FORM_SLOTS = (

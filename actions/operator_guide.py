@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.app_client import AppClient, AppUnavailable
+from actions.flow_route import answered_instead
 from actions.guide_common import button_answer, latest_intent, latest_text, utter_unavailable
 
 QUESTIONS = ("nature", "premises", "location", "services", "ages")
@@ -64,6 +65,15 @@ class ActionStartOperatorGuide(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if latest_intent(tracker) == "start_operator_guide" and await answered_instead(
+            dispatcher,
+            tracker,
+            flow="operator_guide",
+            offer_title="给我列一份完整的开办清单",
+            offer_prefix="我想开一家托育机构，给我列开办清单",
+            append_text=False,
+        ):
+            return [FollowupAction("action_listen")]
         dispatcher.utter_message(response="utter_operator_guide_intro")
         events: list[EventType] = [SlotSet(slot, None) for slot in SLOTS] + [
             SlotSet("requested_slot", None)

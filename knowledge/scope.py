@@ -56,6 +56,7 @@ class Scope(BaseModel):
     domain: Domain
     asks_department: list[str]
     files_complaint: list[str] = []
+    starts_operator_guide: list[str] = []
     complaint_terms: list[str] = []
 
 
@@ -148,12 +149,19 @@ def in_domain(text: str) -> bool:
     return bool(domain_hits(norm)) or _any(scope().domain.loose, norm)
 
 
+def asks_instead(text: str, *, flow: str) -> bool:
+    """A message NLU took for the start of a flow (complaint, operator_guide) that only asks one who-question."""
+    starters = {
+        "complaint": scope().files_complaint,
+        "operator_guide": scope().starts_operator_guide,
+    }
+    normalized = normalize(text)
+    return _any(scope().asks_department, normalized) and not _any(starters[flow], normalized)
+
+
 def asks_not_files(text: str) -> bool:
     """A message NLU took for a complaint that only asks where such a problem goes (no 我要投诉-style wording)."""
-    normalized = normalize(text)
-    return _any(scope().asks_department, normalized) and not _any(
-        scope().files_complaint, normalized
-    )
+    return asks_instead(text, flow="complaint")
 
 
 def about_complaints(text: str) -> bool:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
 from api.deps import ServiceAuth, SettingsDep
 from api.kb import service
-from api.kb.schemas import AnswerRead, AnswerRequest, ComplaintRoute, EntryRead, SearchResults
+from api.kb.schemas import AnswerRead, AnswerRequest, EntryRead, FlowRoute, SearchResults
 
 router = APIRouter(prefix="/api/knowledge", tags=["knowledge"])
 internal_router = APIRouter(prefix="/api/internal", tags=["internal"], dependencies=[ServiceAuth])
@@ -37,7 +37,9 @@ def answer(body: AnswerRequest, settings: SettingsDep) -> AnswerRead:
     return service.answer(request=body, settings=settings)
 
 
-@internal_router.post("/complaint-route", response_model=ComplaintRoute)
-def complaint_route(body: AnswerRequest, settings: SettingsDep) -> ComplaintRoute:
-    """File it, or answer where such a problem goes (service token required)."""
-    return service.route_complaint(request=body, settings=settings)
+@internal_router.post("/flow-route/{flow}", response_model=FlowRoute)
+def flow_route(
+    flow: Literal["complaint", "operator_guide"], body: AnswerRequest, settings: SettingsDep
+) -> FlowRoute:
+    """Start the flow, or answer the one question it really is (service token required)."""
+    return service.route_flow(request=body, flow=flow, settings=settings)

@@ -63,8 +63,8 @@ class SearchResults(BaseModel):
     hits: list[SearchHit]
 
 
-class ComplaintRoute(BaseModel):
-    """Whether a message NLU took for a complaint should be filed, or only asks where it goes (then: the answer)."""
+class FlowRoute(BaseModel):
+    """Whether a message NLU took for a flow's start should start it, or only asks one question (then: the answer)."""
 
-    mode: Literal["file", "answer"]
+    mode: Literal["flow", "answer"]
     answer: AnswerRead | None = None

@@ -15,8 +15,8 @@ from api.errors import NotFound
 from api.kb.schemas import (
     AnswerRead,
     AnswerRequest,
-    ComplaintRoute,
     EntryRead,
+    FlowRoute,
     SearchHit,
     SearchResults,
 )
@@ -29,7 +29,7 @@ from knowledge.departments import departments, lead_department
 from knowledge.loader import load_knowledge
 from knowledge.models import INTENTS, Entry
 from knowledge.retrieval import get_retriever, place_terms
-from knowledge.scope import about_complaints, asks_department, asks_not_files, in_domain
+from knowledge.scope import about_complaints, asks_department, asks_instead, in_domain
 from knowledge.text import compact
 
 # "Where do I complain" questions often carry no who-word; other intents route only on an explicit who-question.
@@ -189,6 +189,7 @@ def _policy_intent(intent: str | None, ranking: Iterable[tuple[str, float]]) -> 
 
 def answer(*, request: AnswerRequest, settings: Settings) -> AnswerRead:
     """Decide answer / clarify / out_of_scope / handoff for one NLU result, hotline filled in."""
+    request = _distrust_misread_complaint_intent(request)
     ranking = [(r.name or "", r.confidence) for r in request.intent_ranking]
     routing = department_routing(text=request.text, intent=_policy_intent(request.intent, ranking))
     result = decide(
@@ -207,6 +208,16 @@ def answer(*, request: AnswerRequest, settings: Settings) -> AnswerRead:
     return AnswerRead.model_validate(data)
 
 
+def _distrust_misread_complaint_intent(request: AnswerRequest) -> AnswerRequest:
+    """ "Where do I complain" without any complaint word or who-question is a misread: let the words decide."""
+    if request.intent != "ask_complaint_channel":
+        return request
+    if about_complaints(request.text) or asks_department(request.text):
+        return request
+    ranking = [r for r in request.intent_ranking if r.name != "ask_complaint_channel"]
+    return request.model_copy(update={"intent": None, "confidence": 0.0, "intent_ranking": ranking})
+
+
 class _Keep(dict[str, str]):
     """format_map helper that leaves unknown {placeholders} untouched."""
 
@@ -214,14 +225,20 @@ class _Keep(dict[str, str]):
         return "{" + key + "}"
 
 
-def route_complaint(*, request: AnswerRequest, settings: Settings) -> ComplaintRoute:
-    """A "where does this go?" question gets its cited answer instead of a complaint form."""
-    if not asks_not_files(request.text):
-        return ComplaintRoute(mode="file")
+FLOW_QUESTION_INTENT = {
+    "complaint": "ask_complaint_channel",
+    "operator_guide": "ask_open_institution",
+}
+
+
+def route_flow(*, request: AnswerRequest, flow: str, settings: Settings) -> FlowRoute:
+    """A "who handles this?" question that NLU took for a flow's start gets its cited answer instead."""
+    if flow not in FLOW_QUESTION_INTENT or not asks_instead(request.text, flow=flow):
+        return FlowRoute(mode="flow")
     asked = request.model_copy(
-        update={"intent": "ask_complaint_channel", "confidence": max(request.confidence, 0.6)}
+        update={"intent": FLOW_QUESTION_INTENT[flow], "confidence": max(request.confidence, 0.6)}
     )
     result = answer(request=asked, settings=settings)
     if result.kind != "answer":
-        return ComplaintRoute(mode="file")
-    return ComplaintRoute(mode="answer", answer=result)
+        return FlowRoute(mode="flow")
+    return FlowRoute(mode="answer", answer=result)

@@ -360,3 +360,20 @@ def test_conversation_keeps_user_and_bot_texts() -> None:
         {"role": "bot", "text": "您好！"},
         {"role": "bot", "text": "…"},
     ]
+
+
+@pytest.mark.asyncio
+async def test_one_who_question_about_a_step_is_answered_not_a_form(
+    app_env, dispatcher, make_tracker
+) -> None:
+    """NLU took it for the operator guide, but it asks one step's department: answer, offer the checklist."""
+    from actions.operator_guide import ActionStartOperatorGuide
+
+    text = "托育园装修要报消防验收，这个归哪个部门管"
+    events = await ActionStartOperatorGuide().run(
+        dispatcher, make_tracker(text, "start_operator_guide"), {}
+    )
+    assert events == [{"event": "followup", "timestamp": None, "name": "action_listen"}]
+    custom = dispatcher.messages[0]["custom"]
+    assert custom["kind"] == "answer" and "住建" in custom["text"]
+    assert custom["buttons"][0]["payload"] == "我想开一家托育机构，给我列开办清单"

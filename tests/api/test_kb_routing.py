@@ -143,3 +143,20 @@ def test_unrelated_who_questions_are_not_routed(client: TestClient) -> None:
     assert department_routing(text="饭店不给开发票找谁", intent=None) is None
     data = _ask(client, "我想开个健身房，营业执照去哪办")
     assert data["kind"] == "out_of_scope" and not data["entry_ids"]
+
+
+def test_a_misread_complaint_intent_lets_the_words_decide() -> None:
+    """NLU said ask_complaint_channel for a feeding question with no complaint word: answer about feeding."""
+    from api.config import get_settings
+    from api.kb.schemas import AnswerRequest
+    from api.kb.service import answer
+
+    request = AnswerRequest(
+        text="宝宝辅食不知道咋加，营养方面社区医院能指导不",
+        intent="ask_complaint_channel",
+        confidence=0.8,
+        intent_ranking=[{"name": "ask_complaint_channel", "confidence": 0.8}],
+    )
+    result = answer(request=request, settings=get_settings())
+    assert result.kind == "answer"
+    assert "营养" in result.text

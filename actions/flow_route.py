@@ -1,4 +1,4 @@
-"""Before a complaint form starts: a message that only asks where such a problem goes is answered instead."""
+"""Before a flow's form starts: a message that only asks one who-question is answered instead (the app decides)."""
 
 from __future__ import annotations
 
@@ -11,23 +11,31 @@ from actions.app_client import AppClient, AppUnavailable
 MAX_OFFER = 1000  # the chat contract's limit on a message
 
 
-async def answered_instead(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
-    """The app decides whether the message only asks where such a problem goes; then answer and offer filing."""
+async def answered_instead(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    *,
+    flow: str = "complaint",
+    offer_title: str = "我要投诉这件事",
+    offer_prefix: str = "我要投诉：",
+    append_text: bool = True,
+) -> bool:
+    """Ask the app; when the message only asks one question, answer it and offer the flow as a button."""
     payload = nlu_payload(tracker)
     try:
-        route = await AppClient().post("/api/internal/complaint-route", payload)
+        route = await AppClient().post(f"/api/internal/flow-route/{flow}", payload)
     except AppUnavailable:
         return False  # when in doubt, let the person file
     answer = route.get("answer") if route.get("mode") == "answer" else None
     if not answer:
         return False
-    offer = f"我要投诉：{payload['text']}"[:MAX_OFFER]
+    offer = (f"{offer_prefix}{payload['text']}" if append_text else offer_prefix)[:MAX_OFFER]
     dispatcher.utter_message(
         json_message={
             "kind": "answer",
             "text": answer.get("text", ""),
             "sources": answer.get("sources") or [],
-            "buttons": [{"title": "我要投诉这件事", "payload": offer}],
+            "buttons": [{"title": offer_title, "payload": offer}],
         }
     )
     return True
