@@ -70,9 +70,15 @@ def candidates(request: ClarifyRequest, config: ClarifyConfig) -> list[str]:
 
 
 def _knowledge_decides(request: ClarifyRequest, names: list[str]) -> bool:
-    """Close intents need no question when the words alone clearly match an entry of one of them."""
+    """Close intents need no question when the words clearly match an entry of one of them, or when the
+    question asks who handles something and triage names the department."""
+    from api.kb.service import department_routing
     from knowledge.answer import ANSWER_THRESHOLD, CLEAR_WIN_GAP, CLEAR_WIN_THRESHOLD
     from knowledge.retrieval import get_retriever
+    from knowledge.scope import asks_department
+
+    if asks_department(request.text) and department_routing(text=request.text, intent=None):
+        return True
 
     hits = get_retriever().search(request.text, top_k=2)
     if not hits:

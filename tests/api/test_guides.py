@@ -318,3 +318,19 @@ def test_clarify_steps_aside_when_the_words_clearly_pick_one_intent(client: Test
         },
     )
     assert body["kind"] == "pass"
+
+
+def test_clarify_steps_aside_for_a_who_question_triage_can_route(client: TestClient) -> None:
+    body = _post(
+        client,
+        "/api/internal/clarify",
+        {
+            "text": "托育园的饮用水卫生谁来监督检查",
+            "intent": "nlu_fallback",
+            "confidence": 0.3,
+            "intent_ranking": _ranking(
+                ("nlu_fallback", 0.3), ("ask_supervision", 0.2), ("ask_safety_responsibility", 0.18)
+            ),
+        },
+    )
+    assert body["kind"] == "pass"
