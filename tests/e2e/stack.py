@@ -137,14 +137,17 @@ class Stack:
 
 
 @contextmanager
-def running_stack(extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
+def running_stack(
+    extra_env: dict[str, str] | None = None, endpoints_extra: str = ""
+) -> Iterator[Stack]:
     """Start a fresh stack with its own SQLite database, stop it afterwards."""
     if not MODEL.exists():
         raise RuntimeError("no trained model: run `make train` first")
     workdir = Path(tempfile.mkdtemp(prefix="tuoyu-stack-"))
     app_port, rasa_port, action_port = free_port(), free_port(), free_port()
     (workdir / "endpoints.yml").write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n', encoding="utf-8"
+        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n{endpoints_extra}',
+        encoding="utf-8",
     )
     env = {
         **os.environ,
