@@ -158,24 +158,7 @@ REFERRALS = {
     ("employment-support", "区人力资源社会保障局"),
     ("employment-support", "乡镇（街道）"),
 }
-DEPARTMENTS = (
-    "区卫生健康局",
-    "区发改局",
-    "市自然资源和规划局仁和区分局",
-    "区教育和体育局",
-    "市公安局仁和区分局",
-    "区民政局",
-    "区财政局",
-    "区人力资源社会保障局",
-    "区住建局",
-    "区市场监管局",
-    "区综合执法局",
-    "区总工会",
-    "区妇联",
-    "区税务局",
-    "仁和区消防救援大队",
-    "乡镇（街道）",
-)
+DEPARTMENTS = CANONICAL_DEPARTMENTS
 
 
 def test_answers_name_only_departments_their_clauses_name() -> None:
