@@ -143,32 +143,47 @@ def _matches(c: Complaint, f: Filters) -> bool:
     return True
 
 
-def load_rows(session: Session, *, viewer: Viewer, filters: Filters, now: datetime) -> list[Row]:
-    """Every case this viewer may see that matches the filters, newest first."""
-    settings = get_settings()
+def _all_cases(
+    session: Session,
+) -> tuple[list[Complaint], dict[int, CaseTracking], dict[int, list[int]]]:
+    """Every case (newest first), its tracking row and its repeat group: what deadlines and links need."""
     everything = list(session.scalars(select(Complaint).order_by(Complaint.created_at.desc())))
     tracking = {t.complaint_id: t for t in session.scalars(select(CaseTracking))}
-    visible = {c.id: c for c in everything if can_see(viewer, c)}
     groups = repeat_groups(
         [CaseKey(c.id, c.institution, c.place, c.category, c.created_at) for c in everything],
-        window_days=settings.repeat_window_days,
+        window_days=get_settings().repeat_window_days,
     )
+    return everything, tracking, groups
+
+
+def _row(
+    c: Complaint, tracking: CaseTracking | None, repeats: list[Complaint], *, now: datetime
+) -> Row:
+    """One case's deadline, SLA colour and linked repeats."""
+    dl = sla.deadline(
+        state=c.state,
+        urgency=c.urgency,
+        created_at=c.created_at,
+        extension_days=tracking.extension_days if tracking else 0,
+    )
+    return Row(
+        c, dl, sla.colour(dl, now=now, yellow_ratio=get_settings().sla_yellow_ratio), repeats
+    )
+
+
+def load_rows(session: Session, *, viewer: Viewer, filters: Filters, now: datetime) -> list[Row]:
+    """Every case this viewer may see that matches the filters, newest first."""
+    everything, tracking, groups = _all_cases(session)
+    visible = {c.id: c for c in everything if can_see(viewer, c)}
     rows = []
     for c in visible.values():
         if not _matches(c, filters):
             continue
-        t = tracking.get(c.id)
-        dl = sla.deadline(
-            state=c.state,
-            urgency=c.urgency,
-            created_at=c.created_at,
-            extension_days=t.extension_days if t else 0,
-        )
-        colour = sla.colour(dl, now=now, yellow_ratio=settings.sla_yellow_ratio)
-        if filters.overdue and colour != "red":
-            continue
         repeats = [visible[i] for i in groups.get(c.id, []) if i in visible]
-        rows.append(Row(c, dl, colour, repeats))
+        row = _row(c, tracking.get(c.id), repeats, now=now)
+        if filters.overdue and row.sla != "red":
+            continue
+        rows.append(row)
     return rows
 
 
@@ -232,9 +247,11 @@ def case_detail(
     now = now or utcnow()
     c = complaint
     contact = Contact(phone=mask_phone(c.phone), masked=bool(c.phone))
-    rows = load_rows(session, viewer=viewer, filters=Filters(), now=now)
-    row = next((r for r in rows if r.complaint.id == c.id), Row(c, None, "none"))
-    tracking = session.get(CaseTracking, c.id)
+    everything, trackings, groups = _all_cases(session)
+    by_id = {x.id: x for x in everything}
+    repeats = [by_id[i] for i in groups.get(c.id, []) if i in by_id and can_see(viewer, by_id[i])]
+    tracking = trackings.get(c.id)
+    row = _row(c, tracking, repeats, now=now)
     actions = workflow.allowed(state=c.state, role=viewer.role, is_lead=is_lead(viewer, c))
     return CaseDetail(
         ticket=c.ticket,
