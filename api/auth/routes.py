@@ -21,7 +21,7 @@ from api.auth.schemas import (
     UserPatch,
     UserRead,
 )
-from api.auth.security import CSRF_COOKIE, SESSION_COOKIE, issue_token
+from api.auth.security import CSRF_COOKIE, SESSION_COOKIE, IssuedToken, TokenType, issue_token
 from api.config import get_settings
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -55,6 +55,19 @@ def _login(request: Request, session: SessionDep, username: str, password: str) 
     return user
 
 
+def _issue(user: User, *, kind: TokenType) -> IssuedToken:
+    """A console session or API access token for this user, with the configured lifetime."""
+    settings = get_settings()
+    return issue_token(
+        secret=settings.jwt_secret,
+        user_id=user.id,
+        role=user.role,
+        token_version=user.token_version,
+        minutes=settings.jwt_minutes,
+        kind=kind,
+    )
+
+
 @router.post("/login", response_model=LoginResponse)
 def login(
     body: LoginRequest, request: Request, response: Response, session: SessionDep
@@ -62,14 +75,7 @@ def login(
     """Console sign-in: HttpOnly session cookie (JWT) plus a readable CSRF cookie."""
     settings = get_settings()
     user = _login(request, session, body.username, body.password)
-    issued = issue_token(
-        secret=settings.jwt_secret,
-        user_id=user.id,
-        role=user.role,
-        token_version=user.token_version,
-        minutes=settings.jwt_minutes,
-        kind="session",
-    )
+    issued = _issue(user, kind="session")
     max_age = settings.jwt_minutes * 60
     response.set_cookie(
         SESSION_COOKIE,
@@ -103,14 +109,7 @@ def token(
     """OAuth2 password flow for API clients: a bearer token, no CSRF needed."""
     settings = get_settings()
     user = _login(request, session, form.username, form.password)
-    issued = issue_token(
-        secret=settings.jwt_secret,
-        user_id=user.id,
-        role=user.role,
-        token_version=user.token_version,
-        minutes=settings.jwt_minutes,
-        kind="access",
-    )
+    issued = _issue(user, kind="access")
     return TokenResponse(access_token=issued.token, expires_in=settings.jwt_minutes * 60)
 
 
