@@ -9,7 +9,8 @@ APP    := .venv
 EPY    := $(ENGINE)/bin/python
 APY    := $(APP)/bin/python
 MODEL  := models/tuoyu.tar.gz
-TRAIN_INPUTS := config.yml $(shell find bot data/nlu -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null | sort)
+# endpoints*.yml and credentials.yml are runtime configuration, not training data: editing them never retrains
+TRAIN_INPUTS := config.yml $(shell find bot data/nlu -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) ! -name 'endpoints*.yml' ! -name 'credentials.yml' 2>/dev/null | sort)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export RASA_TELEMETRY_ENABLED ?= false
 # Readable logs: Rasa 3.6 pulls in libraries that print deprecation warnings on every start.
@@ -17,7 +18,7 @@ export PYTHONWARNINGS ?= ignore
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install run test train lint format eval shell bench admin validate clean chromium test-app test-engine test-stories test-nlu db
+.PHONY: help install run test train lint format eval shell bench admin validate clean chromium test-app test-engine test-stories test-nlu db secrets
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -58,14 +59,17 @@ train: models/.fingerprint ## train the Rasa model if its data changed
 validate: $(ENGINE)/.installed ## rasa data validate
 	$(ENGINE)/bin/rasa data validate --config config.yml --domain bot/domain --data data/nlu bot/rules bot/stories --fail-on-warnings
 
-db: $(APP)/.installed ## apply database migrations
+secrets: $(APP)/.installed ## generate the local secrets into var/secrets.env (once; env vars override)
+	@$(APY) -m api.cli secrets
+
+db: $(APP)/.installed secrets ## apply database migrations
 	$(APY) -m api.cli migrate
 
-run: install train db ## install what is missing, train if needed, start everything (Ctrl-C stops all)
+run: install secrets train db ## install what is missing, train if needed, start everything (Ctrl-C stops all)
 	@echo ""; echo "  托育助手 is starting: open http://$${APP_HOST:-127.0.0.1}:$${APP_PORT:-8000}/  (API docs: /docs)"; echo ""
 	$(APP)/bin/honcho start -f Procfile
 
-test: install chromium train ## install what is missing and run every test
+test: install secrets chromium train ## install what is missing and run every test
 	$(APY) -m pip install -q --no-deps -e . >/dev/null
 	$(MAKE) validate
 	$(MAKE) test-app test-engine

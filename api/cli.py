@@ -1,4 +1,4 @@
-"""Command line of the app runtime: migrations, a terminal chat, admin accounts."""
+"""Command line of the app runtime: local secrets, migrations, a terminal chat, admin accounts."""
 
 from __future__ import annotations
 
@@ -12,6 +12,16 @@ from api.config import get_settings
 
 cli = typer.Typer(help="托育助手 app commands", no_args_is_help=True)
 console = Console()
+
+
+@cli.command()
+def secrets() -> None:
+    """Generate the local secrets (JWT, service token, Rasa API token) into var/secrets.env, once."""
+    from api.secretfile import SECRETS_FILE, ensure_secrets
+
+    added = ensure_secrets(SECRETS_FILE)
+    if added:
+        console.print(f"[green]generated {', '.join(added)} in {SECRETS_FILE}[/green]")
 
 
 @cli.command()

@@ -12,6 +12,8 @@ from api.config import Settings, get_settings
 from api.errors import Unauthorized
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+# who the service token is: the action server (the only holder), written into events and audit
+SERVICE_ACTOR = "service:actions"
 
 
 def get_engine(request: Request) -> EngineClient:
@@ -24,11 +26,12 @@ EngineDep = Annotated[EngineClient, Depends(get_engine)]
 
 def require_service_token(
     settings: SettingsDep, authorization: Annotated[str | None, Header()] = None
-) -> None:
-    """Internal endpoints (action server, WeChat worker) authenticate with the shared service token."""
+) -> str:
+    """Internal endpoints (action server, on the internal listener) take the shared service token."""
     expected = f"Bearer {settings.service_token}"
     if not authorization or not hmac.compare_digest(authorization.encode(), expected.encode()):
         raise Unauthorized("需要服务令牌（Authorization: Bearer …）")
+    return SERVICE_ACTOR
 
 
 ServiceAuth = Depends(require_service_token)

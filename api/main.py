@@ -1,4 +1,10 @@
-"""The app: FastAPI application factory and the ASGI `app` uvicorn serves."""
+"""The two ASGI apps: the public `app` (APP_HOST:APP_PORT) and the `internal_app` (127.0.0.1:INTERNAL_PORT).
+
+The public app serves the web chat, knowledge search, the status lookup, WeChat and the staff
+console; it has no route that takes the service token. The internal app serves the action server:
+/api/internal/*, complaint filing and full read, triage and the lookup, all behind the service
+token. `python -m api.serve` runs both (see there for why in one process).
+"""
 
 from __future__ import annotations
 
@@ -16,15 +22,18 @@ from api.auth.routes import router as auth_router
 from api.auth.startup import bootstrap_admin
 from api.chat.engine import EngineClient
 from api.chat.routes import router as chat_router
+from api.complaints.routes import internal_router as complaints_internal_router
 from api.complaints.routes import router as complaints_router
 from api.config import get_settings
 from api.console.routes import router as console_router
+from api.deps import ServiceAuth
 from api.errors import install_error_handlers
-from api.guides.routes import router as guides_router
+from api.guides.routes import router as guides_internal_router
 from api.health import router as health_router
 from api.kb.routes import internal_router as kb_internal_router
 from api.kb.routes import router as kb_router
 from api.staff.routes import router as staff_router
+from api.triage.routes import internal_router as triage_internal_router
 from api.triage.routes import router as triage_router
 from api.wechat.routes import router as wechat_router
 
@@ -33,31 +42,44 @@ STATIC = Path(__file__).parent / "static"
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Create the shared clients on start, close them on stop."""
+    """Create the shared clients on start, close them on stop; refuses to start without secrets."""
     settings = get_settings()
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    _configure_logging(settings.log_level)
     app.state.engine = EngineClient(settings)
     bootstrap_admin(settings)
     yield
     await app.state.engine.aclose()
 
 
+@asynccontextmanager
+async def internal_lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The internal listener's own engine client (hand-off release talks to the engine)."""
+    settings = get_settings()
+    _configure_logging(settings.log_level)
+    app.state.engine = EngineClient(settings)
+    yield
+    await app.state.engine.aclose()
+
+
+def _configure_logging(level: str) -> None:
+    """One log format; httpx request lines stay off because engine API URLs carry ?token=."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
 def create_app() -> FastAPI:
-    """Build the app with every router; no I/O happens here."""
+    """Build the public app (public and staff routes only); no I/O happens here."""
     app = FastAPI(
         title="托育助手 API",
         version="0.1.0",
         lifespan=lifespan,
-        description="攀枝花市仁和区 3 岁以下婴幼儿照护政策助手：聊天、知识库、投诉、分派。",
+        description="攀枝花市仁和区 3 岁以下婴幼儿照护政策助手：聊天、知识库、投诉查询、工作台。",
     )
     install_error_handlers(app)
     for router in (
         health_router,
         chat_router,
         kb_router,
-        kb_internal_router,
         complaints_router,
         console_router,
         auth_router,
@@ -65,7 +87,6 @@ def create_app() -> FastAPI:
         staff_router,
         triage_router,
         wechat_router,
-        guides_router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
@@ -77,4 +98,24 @@ def create_app() -> FastAPI:
     return app
 
 
+def create_internal_app() -> FastAPI:
+    """Build the internal app: what the action server calls, every route behind the service token."""
+    app = FastAPI(
+        title="托育助手 internal API",
+        version="0.1.0",
+        lifespan=internal_lifespan,
+        description="动作服务器专用（仅 127.0.0.1）：回答、引导、投诉提交与分派。",
+    )
+    install_error_handlers(app)
+    for router in (
+        kb_internal_router,
+        guides_internal_router,
+        complaints_internal_router,
+        triage_internal_router,
+    ):
+        app.include_router(router, dependencies=[ServiceAuth])  # no anonymous route here
+    return app
+
+
 app = create_app()
+internal_app = create_internal_app()

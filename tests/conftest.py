@@ -26,7 +26,16 @@ if TYPE_CHECKING:
     from api.config import Settings
 
 TEST_SERVICE_TOKEN = "test-service-token-0123456789"
+TEST_JWT_SECRET = "test-jwt-secret-0123456789-0123456789"
+TEST_RASA_TOKEN = "test-rasa-token-0123456789"
 PG_BASE_URL = os.environ.get("TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Like `make test`: the generated local secrets exist (processes started by tests read them)."""
+    from api.secretfile import ensure_secrets
+
+    ensure_secrets()
 
 
 def create_test_app(*parts: APIRouter | FastAPI) -> FastAPI:
@@ -114,8 +123,13 @@ def database_url(empty_database_url: str) -> str:
 
 @pytest.fixture
 def settings(settings_override: Callable[..., Settings], database_url: str) -> Settings:
-    """Settings pointing at the migrated test database with a known service token."""
-    return settings_override(database_url=database_url, service_token=TEST_SERVICE_TOKEN)
+    """Settings pointing at the migrated test database with known secrets."""
+    return settings_override(
+        database_url=database_url,
+        service_token=TEST_SERVICE_TOKEN,
+        jwt_secret=TEST_JWT_SECRET,
+        rasa_token=TEST_RASA_TOKEN,
+    )
 
 
 @pytest.fixture

@@ -1,4 +1,6 @@
-"""FastAPI dependencies: who is calling (staff JWT by bearer or cookie+CSRF, or the service token)."""
+"""FastAPI dependencies: which staff account is calling (JWT by bearer, or cookie + CSRF).
+
+The service token is not a principal here: it only opens the internal listener (api.deps)."""
 
 from __future__ import annotations
 
@@ -23,16 +25,16 @@ NOT_LOGGED_IN = "未登录或登录已过期，请重新登录"
 
 @dataclass(frozen=True)
 class Principal:
-    """The caller: a staff account (with its token claims) or the internal service."""
+    """The caller: a staff account with its token claims."""
 
-    user: User | None
+    user: User
     claims: dict[str, Any]
-    via: str  # "bearer" | "cookie" | "service"
+    via: str  # "bearer" | "cookie"
 
     @property
     def actor(self) -> str:
-        """Name written into events and the audit log."""
-        return f"staff:{self.user.username}" if self.user else "service"
+        """Name written into events and the audit log: the account the token names."""
+        return f"staff:{self.user.username}"
 
     @property
     def expires_at(self) -> datetime:
@@ -74,14 +76,12 @@ def _check_csrf(request: Request, claims: dict[str, Any]) -> None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "CSRF 校验失败：缺少或错误的 X-CSRF-Token")
 
 
-def resolve_principal(request: Request, session: Session, *, allow_service: bool) -> Principal:
+def resolve_principal(request: Request, session: Session) -> Principal:
     """Authenticate the request; the Authorization header wins over the cookie."""
     settings = get_settings()
     scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
     token = token.strip()
     if scheme.lower() == "bearer" and token:
-        if allow_service and hmac.compare_digest(token.encode(), settings.service_token.encode()):
-            return Principal(user=None, claims={}, via="service")
         claims = decode_token(token, secret=settings.jwt_secret, kind="access")
         return Principal(user=_user_for(session, claims), claims=claims or {}, via="bearer")
     cookie = request.cookies.get(SESSION_COOKIE)
@@ -98,12 +98,7 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 def current_principal(request: Request, session: SessionDep) -> Principal:
     """Any logged-in staff account (no service token)."""
-    return resolve_principal(request, session, allow_service=False)
-
-
-def staff_or_service(request: Request, session: SessionDep) -> Principal:
-    """A staff account or the service token (POST /api/triage)."""
-    return resolve_principal(request, session, allow_service=True)
+    return resolve_principal(request, session)
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
@@ -113,11 +108,9 @@ def require_roles(*roles: str) -> Callable[..., Principal]:
     """Dependency factory: 403 unless the staff account has one of `roles`."""
 
     def check(principal: PrincipalDep) -> Principal:
-        if principal.user is None or principal.user.role not in roles:
+        if principal.user.role not in roles:
             raise HTTPException(status.HTTP_403_FORBIDDEN, "当前账号无权执行此操作")
         return principal
 
     return check
 
-
-StaffOrService = Depends(staff_or_service)

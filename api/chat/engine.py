@@ -29,7 +29,10 @@ class EngineClient:
     async def send(
         self, *, sender_id: str, text: str, metadata: dict[str, Any] | None = None
     ) -> list[dict[str, Any]]:
-        """Send one user message and return Rasa's raw bot messages."""
+        """Send one user message and return Rasa's raw bot messages.
+
+        The REST channel webhook is not behind Rasa's --auth-token (only the HTTP API is), so no
+        token is sent here; the engine listens on 127.0.0.1 only."""
         url = f"{self.settings.rasa_url}/webhooks/rest/webhook"
         try:
             response = await self._client.post(
@@ -44,16 +47,18 @@ class EngineClient:
         body = response.json()
         return body if isinstance(body, list) else []
 
-    async def _ok(self, url: str) -> bool:
+    async def _ok(self, url: str, params: dict[str, str] | None = None) -> bool:
         try:
-            response = await self._client.get(url, timeout=2.0)
+            response = await self._client.get(url, params=params, timeout=2.0)
         except httpx.HTTPError:
             return False
         return response.status_code == 200
 
     async def engine_ok(self) -> bool:
-        """Rasa is up and has a model loaded."""
-        return await self._ok(f"{self.settings.rasa_url}/status")
+        """Rasa is up and has a model loaded (/status is on Rasa's token-protected HTTP API)."""
+        return await self._ok(
+            f"{self.settings.rasa_url}/status", params={"token": self.settings.rasa_token}
+        )
 
     async def actions_ok(self) -> bool:
         """The action server answers its health check."""

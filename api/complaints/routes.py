@@ -1,4 +1,8 @@
-"""HTTP routes of the complaint store: file (service token, idempotent), public lookup, full read."""
+"""HTTP routes of the complaint store: public lookup; on the internal listener also filing and full read.
+
+Filing and the full read take the service token and exist only on `internal_router` (served by
+api.main.internal_app on 127.0.0.1); the public app mounts `router`, the lookup alone.
+"""
 
 from __future__ import annotations
 
@@ -22,15 +26,17 @@ from api.complaints.schemas import (
 from api.complaints.timelimits import expected_reply
 from api.config import get_settings
 from api.db import get_session
+from api.deps import SERVICE_ACTOR
 
 router = APIRouter(prefix="/api/complaints", tags=["complaints"])
+internal_router = APIRouter(prefix="/api/complaints", tags=["complaints (internal)"])
 
 SessionDep = Annotated[Session, Depends(get_session)]
 NOT_FOUND = "未找到该工单，或验证码不正确"
 
 
 def require_service_token(authorization: Annotated[str | None, Header()] = None) -> str:
-    """401 without a bearer token, 403 with a wrong one; returns the actor name for events."""
+    """401 without a bearer token, 403 with a wrong one; the actor for events comes from it."""
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise HTTPException(
@@ -41,7 +47,7 @@ def require_service_token(authorization: Annotated[str | None, Header()] = None)
     expected = get_settings().service_token
     if not hmac.compare_digest(token.strip().encode(), expected.encode()):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "invalid service token")
-    return "service"
+    return SERVICE_ACTOR
 
 
 ServiceDep = Annotated[str, Depends(require_service_token)]
@@ -63,7 +69,7 @@ def _created_body(complaint: Complaint, pin: str | None) -> ComplaintCreated:
     )
 
 
-@router.post(
+@internal_router.post(
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=ComplaintCreated,
@@ -73,7 +79,7 @@ def create_complaint(
     payload: ComplaintCreate,
     response: Response,
     session: SessionDep,
-    _actor: ServiceDep,
+    actor: ServiceDep,
     idempotency_key: Annotated[
         str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200)
     ] = None,
@@ -81,7 +87,7 @@ def create_complaint(
     """File a complaint/hand-off; committed before the response is sent."""
     try:
         filed = service.file_complaint(
-            session=session, payload=payload, idempotency_key=idempotency_key
+            session=session, payload=payload, idempotency_key=idempotency_key, actor=actor
         )
     except IdempotencyConflict as exc:
         raise HTTPException(
@@ -111,20 +117,17 @@ def lookup_complaint(body: LookupRequest, session: SessionDep) -> LookupResult:
     )
 
 
-@router.get("/{ticket}", response_model=ComplaintRecord)
+@internal_router.get("/{ticket}", response_model=ComplaintRecord)
 def read_complaint(
     ticket: str,
     session: SessionDep,
-    _actor: ServiceDep,
+    actor: ServiceDep,
     reveal: Annotated[bool, Query(description="show the phone in clear (audited)")] = False,
-    x_actor: Annotated[str | None, Header(max_length=128)] = None,
 ) -> ComplaintRecord:
-    """Full record for staff tools; the phone stays masked unless ?reveal=1, which is audited."""
+    """Full record for internal tools; phone masked unless ?reveal=1, audited under the credential."""
     try:
         if reveal:
-            complaint = service.reveal_phone(
-                session=session, ticket=ticket, actor=x_actor or "service"
-            )
+            complaint = service.reveal_phone(session=session, ticket=ticket, actor=actor)
         else:
             complaint = service.get_complaint(session=session, ticket=ticket)
     except ComplaintNotFound as exc:
@@ -133,3 +136,13 @@ def read_complaint(
     if not reveal:
         record.phone = mask_phone(record.phone)
     return record
+
+
+# the chat's status lookup (action server) is the same handler on the internal listener
+internal_router.add_api_route(
+    "/lookup",
+    lookup_complaint,
+    methods=["POST"],
+    response_model=LookupResult,
+    responses={404: {"description": NOT_FOUND}},
+)

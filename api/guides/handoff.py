@@ -55,7 +55,11 @@ async def release(
         timeout=httpx.Timeout(settings.engine_timeout_s, connect=1.5)
     )
     try:
-        response = await client.post(url, params={"include_events": "NONE"}, json=RELEASE_EVENTS)
+        response = await client.post(
+            url,
+            params={"include_events": "NONE", "token": settings.rasa_token},  # Rasa HTTP API auth
+            json=RELEASE_EVENTS,
+        )
     except httpx.HTTPError as error:
         logger.warning("handoff release: engine unreachable (%s)", type(error).__name__)
         raise EngineUnavailable("对话引擎暂时不可用，未能恢复自动回答，请稍后再试") from error

@@ -1,21 +1,22 @@
-"""HTTP surface of triage: POST /api/triage."""
+"""HTTP surface of triage: POST /api/triage (staff on the public app, service token internally)."""
 
 import logging
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
-from api.auth.deps import StaffOrService
+from api.auth.deps import current_principal
+from api.deps import ServiceAuth
 from api.triage.pii import mask_pii
 from api.triage.schemas import TriageRequest, TriageResponse
 from api.triage.service import triage
 
 logger = logging.getLogger(__name__)
 
-# a staff session/bearer token or the service token (action server) is required
-router = APIRouter(prefix="/api", tags=["triage"], dependencies=[StaffOrService])
+# public app: a staff session/bearer token; internal listener: the service token (action server)
+router = APIRouter(prefix="/api", tags=["triage"], dependencies=[Depends(current_principal)])
+internal_router = APIRouter(prefix="/api", tags=["triage (internal)"], dependencies=[ServiceAuth])
 
 
-@router.post("/triage", response_model=TriageResponse, response_model_exclude_none=True)
 def post_triage(body: TriageRequest) -> TriageResponse:
     """Route a complaint to its lead and assisting departments; logs only masked text."""
     result = triage(text=body.text)
@@ -27,3 +28,13 @@ def post_triage(body: TriageRequest) -> TriageResponse:
         mask_pii(body.text)[:200],
     )
     return result
+
+
+for _router in (router, internal_router):
+    _router.add_api_route(
+        "/triage",
+        post_triage,
+        methods=["POST"],
+        response_model=TriageResponse,
+        response_model_exclude_none=True,
+    )

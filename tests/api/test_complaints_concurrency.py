@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from api.complaints.models import Complaint, TicketCounter
-from api.complaints.routes import router
+from api.complaints.routes import internal_router as router
 from api.complaints.schemas import ComplaintCreate
 from api.complaints.service import file_complaint
 from api.db import get_sessionmaker

@@ -7,13 +7,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.complaints.routes import router
+from api.complaints.routes import internal_router, router
 
 
 @pytest.fixture
 def client(make_client: Any) -> TestClient:
-    """Bare app with only the complaints router."""
-    return make_client(router)
+    """Bare app with the complaints routers: public lookup and the internal filing."""
+    return make_client(router, internal_router)
 
 
 @pytest.fixture

@@ -5,13 +5,13 @@ import logging
 import pytest
 from fastapi.testclient import TestClient
 
-from api.triage.routes import router
+from api.triage.routes import internal_router as router
 from tests.conftest import create_test_app
 
 
 @pytest.fixture(scope="module")
 def client() -> TestClient:
-    """Bare app with only the triage router; calls carry the service token (as the action server's do)."""
+    """Bare app with the internal triage router; calls carry the service token, as the action server's do."""
     from api.config import get_settings
 
     headers = {"Authorization": f"Bearer {get_settings().service_token}"}
@@ -20,7 +20,11 @@ def client() -> TestClient:
 
 
 def test_token_required() -> None:
-    with TestClient(create_test_app(router)) as anonymous:
+    from api.errors import install_error_handlers
+
+    app = create_test_app(router)
+    install_error_handlers(app)
+    with TestClient(app) as anonymous:
         assert anonymous.post("/api/triage", json={"text": "乱收费"}).status_code == 401
 
 

@@ -1,4 +1,7 @@
-"""Start the three real processes (Rasa, action server, app) on free ports, for e2e tests, eval and bench."""
+"""Start the three real processes (Rasa, action server, app) on free ports, for e2e tests, eval and bench.
+
+The app process is `python -m api.serve` (public app + internal listener), the engine requires its
+API token, and the engine's endpoints are bot/endpoints.yml with the paths moved into the workdir."""
 
 from __future__ import annotations
 
@@ -16,12 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGINE_BIN = ROOT / ".venv-engine" / "bin"
 APP_BIN = ROOT / ".venv" / "bin"
 MODEL = Path(os.environ.get("TUOYU_MODEL", ROOT / "models" / "tuoyu.tar.gz"))
 SERVICE_TOKEN = "e2e-service-token-0123456789"
+JWT_SECRET = "e2e-jwt-secret-0123456789-0123456789"
+RASA_TOKEN = "e2e-rasa-token-0123456789"
 
 
 def free_port() -> int:
@@ -41,10 +47,24 @@ class Stack:
     action_port: int
     env: dict[str, str]
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+    internal_port: int = 0  # 0: a fresh free port each time the app starts (probe instances)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.app_port}"
+
+    @property
+    def internal_url(self) -> str:
+        """The app's internal listener (what the action server calls)."""
+        return f"http://127.0.0.1:{self.internal_port}"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def rasa_token(self) -> str:
+        return self.env["RASA_TOKEN"]
 
     def log(self, name: str) -> str:
         """The captured output of one process (for failing tests)."""
@@ -58,6 +78,8 @@ class Stack:
                 str(ENGINE_BIN / "rasa"),
                 "run",
                 "--enable-api",
+                "--auth-token",
+                self.env["RASA_TOKEN"],
                 "-i",
                 "127.0.0.1",
                 "-p",
@@ -78,21 +100,16 @@ class Stack:
                 "--actions",
                 "actions",
             ],
-            "app": [
-                str(APP_BIN / "uvicorn"),
-                "api.main:app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.app_port),
-                "--no-access-log",
-            ],
+            "app": [str(APP_BIN / "python"), "-m", "api.serve"],
         }
+        env = {**self.env, "APP_HOST": "127.0.0.1", "APP_PORT": str(self.app_port)}
+        if name == "app":
+            env["INTERNAL_PORT"] = str(self.internal_port or free_port())
         log = open(self.workdir / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the process
         self.procs[name] = subprocess.Popen(
             commands[name],
             cwd=ROOT,
-            env=self.env,
+            env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -136,18 +153,30 @@ class Stack:
         )
 
 
+def engine_endpoints(workdir: Path, action_port: int, endpoints_extra: str = "") -> str:
+    """bot/endpoints.yml as shipped, with the action URL and any SQLite file moved into `workdir`;
+    `endpoints_extra` (YAML) replaces whole sections (the scaled deployment's stores)."""
+    config = yaml.safe_load((ROOT / "bot" / "endpoints.yml").read_text(encoding="utf-8"))
+    config["action_endpoint"] = {"url": f"http://127.0.0.1:{action_port}/webhook"}
+    store = config.get("tracker_store") or {}
+    if store.get("dialect") == "sqlite":
+        store["db"] = str(workdir / Path(store["db"]).name)
+    config.update(yaml.safe_load(endpoints_extra) or {})
+    return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+
+
 @contextmanager
 def running_stack(
     extra_env: dict[str, str] | None = None, endpoints_extra: str = ""
 ) -> Iterator[Stack]:
-    """Start a fresh stack with its own SQLite database, stop it afterwards."""
+    """Start a fresh stack with its own SQLite databases, stop it afterwards."""
     if not MODEL.exists():
         raise RuntimeError("no trained model: run `make train` first")
     workdir = Path(tempfile.mkdtemp(prefix="tuoyu-stack-"))
     app_port, rasa_port, action_port = free_port(), free_port(), free_port()
+    internal_port = free_port()
     (workdir / "endpoints.yml").write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n{endpoints_extra}',
-        encoding="utf-8",
+        engine_endpoints(workdir, action_port, endpoints_extra), encoding="utf-8"
     )
     env = {
         **os.environ,
@@ -155,9 +184,11 @@ def running_stack(
         "APP_PORT": str(app_port),
         "RASA_URL": f"http://127.0.0.1:{rasa_port}",
         "ACTION_URL": f"http://127.0.0.1:{action_port}",
-        "APP_INTERNAL_URL": f"http://127.0.0.1:{app_port}",
+        "APP_INTERNAL_URL": f"http://127.0.0.1:{internal_port}",
         "DATABASE_URL": f"sqlite:///{workdir / 'tuoyu.db'}",
         "SERVICE_TOKEN": SERVICE_TOKEN,
+        "JWT_SECRET": JWT_SECRET,
+        "RASA_TOKEN": RASA_TOKEN,
         "SANIC_HOST": "127.0.0.1",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "RASA_TELEMETRY_ENABLED": "false",
@@ -174,7 +205,7 @@ def running_stack(
     )
     if migrate.returncode != 0:
         raise RuntimeError(f"migrations failed: {migrate.stderr[-2000:]}")
-    stack = Stack(workdir, app_port, rasa_port, action_port, env)
+    stack = Stack(workdir, app_port, rasa_port, action_port, env, internal_port=internal_port)
     try:
         for name in ("app", "actions", "engine"):
             stack.start(name)
