@@ -21,11 +21,11 @@ class ActionSettings:
     hotline: str
 
 
-def _generated(name: str, path: Path = SECRETS_FILE) -> str:
+def _generated(name: str) -> str:
     """One value of the generated secrets file ('' when absent)."""
-    if not path.exists():
+    if not SECRETS_FILE.exists():
         return ""
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in SECRETS_FILE.read_text(encoding="utf-8").splitlines():
         key, sep, value = line.strip().partition("=")
         if sep and key.strip() == name:
             return value.strip()

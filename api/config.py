@@ -14,8 +14,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from api.secretfile import SECRETS_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
-SECRET_FIELDS = ("jwt_secret", "service_token", "rasa_token")
-MIN_SECRET_LENGTH = 16
+# secret → shortest value accepted (HS256 wants a key of at least 32 bytes)
+SECRET_FIELDS = {"jwt_secret": 32, "service_token": 16, "rasa_token": 16}
 # values that once shipped in the repository: public knowledge, never accepted as a secret
 SHIPPED_SECRETS = frozenset({"dev-jwt-secret-change-me-please-32b", "dev-service-token-change-me"})
 
@@ -83,7 +83,6 @@ class Settings(BaseSettings):
     repeat_window_days: int = 30
     sla_yellow_ratio: float = 0.25
 
-
     @property
     def is_production(self) -> bool:
         """Production is declared (APP_ENV) or implied by listening beyond this machine."""
@@ -93,8 +92,8 @@ class Settings(BaseSettings):
         """Env names of the secrets that are empty, too short or a value that shipped in the repo."""
         return [
             name.upper()
-            for name in SECRET_FIELDS
-            if len(value := getattr(self, name)) < MIN_SECRET_LENGTH or value in SHIPPED_SECRETS
+            for name, shortest in SECRET_FIELDS.items()
+            if len(value := getattr(self, name)) < shortest or value in SHIPPED_SECRETS
         ]
 
 

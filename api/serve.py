@@ -31,17 +31,22 @@ class _Server(uvicorn.Server):
 
 def servers(settings: Settings) -> list[uvicorn.Server]:
     """The public and the internal server, configured but not started."""
-    common = {"access_log": False, "log_level": settings.log_level.lower()}
-    return [
-        _Server(
-            uvicorn.Config("api.main:app", host=settings.app_host, port=settings.app_port, **common)
-        ),
-        _Server(
-            uvicorn.Config(
-                "api.main:internal_app", host=INTERNAL_HOST, port=settings.internal_port, **common
-            )
-        ),
-    ]
+    level = settings.log_level.lower()
+    public = uvicorn.Config(
+        "api.main:app",
+        host=settings.app_host,
+        port=settings.app_port,
+        access_log=False,
+        log_level=level,
+    )
+    internal = uvicorn.Config(
+        "api.main:internal_app",
+        host=INTERNAL_HOST,
+        port=settings.internal_port,
+        access_log=False,
+        log_level=level,
+    )
+    return [_Server(public), _Server(internal)]
 
 
 async def serve(settings: Settings) -> int:
@@ -56,7 +61,7 @@ async def serve(settings: Settings) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop)
     tasks = [asyncio.create_task(server.serve()) for server in both]
-    done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     stop()
     await asyncio.gather(*tasks, return_exceptions=True)
     failed = any(task.exception() is not None for task in tasks) or not all(

@@ -113,4 +113,3 @@ def require_roles(*roles: str) -> Callable[..., Principal]:
         return principal
 
     return check
-

@@ -28,7 +28,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
-    """The real app (app runtime venv) on a free port with a throwaway SQLite database."""
+    """The app's real internal listener (app runtime venv), as the action server sees it, on a free
+    port with a throwaway SQLite database."""
     port = _free_port()
     workdir = Path(tempfile.mkdtemp(prefix="tuoyu-actions-"))
     env = {
@@ -44,7 +45,7 @@ def app_url() -> Iterator[str]:
     )
     log = open(workdir / "app.log", "wb")  # noqa: SIM115 - closed with the process
     proc = subprocess.Popen(
-        [app_python, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port)],
+        [app_python, "-m", "uvicorn", "api.main:internal_app", "--port", str(port)],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -54,7 +55,7 @@ def app_url() -> Iterator[str]:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"{url}/api/health", timeout=2)
+            urllib.request.urlopen(f"{url}/openapi.json", timeout=2)
             break
         except OSError:
             if proc.poll() is not None:

@@ -31,19 +31,10 @@ from actions.operator_guide import (
 )
 from tests.actions.conftest import ROOT, TOKEN, _free_port
 
-# The app with the guides and complaints routers mounted (whether or not api/main.py mounts them yet).
+# The app's internal listener: guides, complaint filing and read, as the action server reaches them.
 APP_CODE = """
 import sys, uvicorn
-from api.main import create_app
-from api.guides.routes import router as guides
-from api.complaints.routes import router as complaints
-app = create_app()
-paths = {getattr(r, 'path', '') for r in app.routes}
-if '/api/internal/leave' not in paths:
-    app.include_router(guides)
-if '/api/complaints' not in paths:
-    app.include_router(complaints)
-uvicorn.run(app, host='127.0.0.1', port=int(sys.argv[1]), log_level='warning')
+uvicorn.run('api.main:internal_app', host='127.0.0.1', port=int(sys.argv[1]), log_level='warning')
 """
 
 
@@ -71,7 +62,7 @@ def guides_url() -> Iterator[str]:
     deadline = time.monotonic() + 60
     while True:
         try:
-            urllib.request.urlopen(f"{url}/api/health", timeout=2)
+            urllib.request.urlopen(f"{url}/openapi.json", timeout=2)
             break
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
