@@ -85,12 +85,14 @@ def score_questions(url: str, questions: list[dict[str, Any]], verbose: bool) ->
     return result
 
 
-def score_complaints(url: str, complaints: list[dict[str, Any]], verbose: bool) -> dict[str, Any]:
-    """Triage each complaint through POST /api/triage and compute the README's metrics."""
+def score_complaints(
+    url: str, complaints: list[dict[str, Any]], verbose: bool, *, token: str
+) -> dict[str, Any]:
+    """Triage each complaint through POST /api/triage on the internal listener (service token)."""
     from api.triage.evaluate import score
     from api.triage.schemas import TriageResponse
 
-    client = httpx.Client(timeout=30, headers={"Authorization": f"Bearer {SERVICE_TOKEN}"})
+    client = httpx.Client(timeout=30, headers={"Authorization": f"Bearer {token}"})
 
     def predict(text: str) -> TriageResponse:
         response = client.post(f"{url}/api/triage", json={"text": text})
@@ -111,11 +113,16 @@ def main() -> None:
         "--set", type=Path, default=DEFAULT_SET, help="evaluation file (dev.yml format)"
     )
     parser.add_argument("--url", default="", help="score a stack that is already running")
+    parser.add_argument(
+        "--internal-url",
+        default="",
+        help="that stack's internal listener (default 127.0.0.1:INTERNAL_PORT, token from settings)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="list failures")
     args = parser.parse_args()
     data = yaml.safe_load(args.set.read_text(encoding="utf-8"))
 
-    def run(url: str) -> None:
+    def run(url: str, internal_url: str, token: str) -> None:
         q = score_questions(url, data.get("questions", []), args.verbose)
         print("\n== questions ==")
         for key, value in q.items():
@@ -123,7 +130,7 @@ def main() -> None:
                 f"  {key:20s} {value:.3f}" if isinstance(value, float) else f"  {key:20s} {value}"
             )
         if data.get("complaints"):
-            c = score_complaints(url, data["complaints"], args.verbose)
+            c = score_complaints(internal_url, data["complaints"], args.verbose, token=token)
             if c is not None:
                 print("\n== complaints ==")
                 for key, value in c.items():
@@ -134,10 +141,14 @@ def main() -> None:
                     )
 
     if args.url:
-        run(args.url.rstrip("/"))
+        from api.config import get_settings
+
+        settings = get_settings()
+        internal = args.internal_url or f"http://127.0.0.1:{settings.internal_port}"
+        run(args.url.rstrip("/"), internal.rstrip("/"), settings.service_token)
     else:
         with running_stack() as stack:
-            run(stack.url)
+            run(stack.url, stack.internal_url, SERVICE_TOKEN)
 
 
 if __name__ == "__main__":

@@ -40,8 +40,8 @@ CALL_NOTES = "来电说金沙社区有家托管班老师把小孩关厕所里罚
 
 
 @pytest.fixture(scope="module")
-def app_url() -> Iterator[str]:
-    """Just the app (uvicorn) on a free port with a fresh, migrated SQLite database."""
+def app_stack() -> Iterator[Stack]:
+    """Just the app (public + internal listener) on free ports with a fresh, migrated SQLite database."""
     workdir = Path(tempfile.mkdtemp(prefix="tuoyu-console-"))
     port = free_port()
     env = {
@@ -63,7 +63,7 @@ def app_url() -> Iterator[str]:
         text=True,
     )
     assert migrate.returncode == 0, migrate.stderr[-2000:]
-    stack = Stack(workdir, port, 0, 0, env)
+    stack = Stack(workdir, port, 0, 0, env, internal_port=free_port())
     stack.start("app")
     try:
         url = stack.url
@@ -78,10 +78,16 @@ def app_url() -> Iterator[str]:
                 pass
             assert time.monotonic() < deadline, "app did not start:\n" + stack.log("app")[-3000:]
             time.sleep(0.5)
-        yield url
+        yield stack
     finally:
         stack.stop("app")
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def app_url(app_stack: Stack) -> str:
+    """The app's public URL."""
+    return app_stack.url
 
 
 def _staff_client(url: str, username: str, password: str) -> httpx.Client:
@@ -94,10 +100,10 @@ def _staff_client(url: str, username: str, password: str) -> httpx.Client:
 
 
 @pytest.fixture(scope="module")
-def world(app_url: str) -> dict[str, str]:
+def world(app_stack: Stack, app_url: str) -> dict[str, str]:
     """A filed web complaint plus a hotline account and an officer of its lead department."""
     filed = httpx.post(
-        f"{app_url}/api/complaints",
+        f"{app_stack.internal_url}/api/complaints",  # as the action server files it
         json={"text": COMPLAINT, "phone": COMPLAINT_PHONE, "channel": "web"},
         headers={"Authorization": f"Bearer {SERVICE_TOKEN}"},
         timeout=30,

@@ -94,10 +94,13 @@ def test_handoff_message_quiet_then_staff_release(stack: Stack) -> None:
     assert (
         body["kind"] == "handoff" and len(body["messages"]) == 1 and "继续问机器人" in _text(body)
     )
-    denied = httpx.post(f"{stack.url}/api/internal/handoff/{sender}/release", timeout=10)
+    token = {"Authorization": f"Bearer {SERVICE_TOKEN}"}
+    public = httpx.post(f"{stack.url}/api/internal/handoff/{sender}/release", headers=token)
+    assert public.status_code == 404  # internal routes are not on the public port
+    denied = httpx.post(f"{stack.internal_url}/api/internal/handoff/{sender}/release", timeout=10)
     assert denied.status_code == 401
     released = httpx.post(
-        f"{stack.url}/api/internal/handoff/{sender}/release",
+        f"{stack.internal_url}/api/internal/handoff/{sender}/release",
         headers={"Authorization": f"Bearer {SERVICE_TOKEN}"},
         timeout=10,
     )

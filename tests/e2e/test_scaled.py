@@ -61,7 +61,9 @@ def test_conversation_survives_an_engine_restart(scaled_stack: Stack) -> None:
 
     # The fresh engine process reads the conversation back from PostgreSQL: the topic slot is still set.
     tracker = httpx.get(
-        f"http://127.0.0.1:{scaled_stack.rasa_port}/conversations/{sender}/tracker", timeout=10
+        f"{scaled_stack.rasa_url}/conversations/{sender}/tracker",
+        params={"token": scaled_stack.rasa_token},
+        timeout=10,
     ).json()
     assert tracker["slots"].get("topic") == "maternity-leave-total"
 
