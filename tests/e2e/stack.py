@@ -126,7 +126,7 @@ class Stack:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
 
-    def wait_ready(self, timeout: float = 180.0) -> None:
+    def wait_ready(self, timeout: float = 300.0) -> None:
         """Block until /api/health reports all three processes up."""
         deadline = time.monotonic() + timeout
         last = ""
