@@ -64,7 +64,8 @@ class Stack:
 
     @property
     def rasa_token(self) -> str:
-        return self.env["RASA_TOKEN"]
+        """The engine's API token (running_stack sets one; app-only stacks have none)."""
+        return self.env.get("RASA_TOKEN", "")
 
     def log(self, name: str) -> str:
         """The captured output of one process (for failing tests)."""
@@ -79,7 +80,7 @@ class Stack:
                 "run",
                 "--enable-api",
                 "--auth-token",
-                self.env["RASA_TOKEN"],
+                self.rasa_token,
                 "-i",
                 "127.0.0.1",
                 "-p",
