@@ -34,15 +34,17 @@ def local_time(stamp: str | None) -> str:
 
 
 def status_text(found: dict[str, Any]) -> str:
-    """What the public may see about a case: state and dates only."""
-    return "\n".join(
-        [
-            f"工单 {found.get('ticket')} 的办理情况：",
-            f"当前状态：{found.get('state')}",
-            f"提交时间：{local_time(found.get('created_at'))}",
-            f"最近更新：{local_time(found.get('updated_at'))}",
-        ]
-    )
+    """What the public may see about a case: state, dates and the department's 办理结果 (masked by the app)."""
+    lines = [
+        f"工单 {found.get('ticket')} 的办理情况：",
+        f"当前状态：{found.get('state')}",
+        f"提交时间：{local_time(found.get('created_at'))}",
+        f"最近更新：{local_time(found.get('updated_at'))}",
+    ]
+    result = str(found.get("result") or "").strip()
+    if result:
+        lines.append(f"办理结果（{local_time(found.get('result_at'))[:10]}）：{result}")
+    return "\n".join(lines)
 
 
 class ValidateComplaintStatusForm(FormValidationAction):

@@ -16,6 +16,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from api.auth.routes import admin_router as auth_admin_router
 from api.auth.routes import router as auth_router
@@ -69,7 +70,8 @@ def _configure_logging(level: str) -> None:
 
 def create_app() -> FastAPI:
     """Build the public app (public and staff routes only); no I/O happens here."""
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs and /redoc with the package's Swagger UI/ReDoc assets, no CDN
+        favicon_url="/static/favicon.svg",
         title="托育助手 API",
         version="0.1.0",
         lifespan=lifespan,

@@ -22,6 +22,7 @@ STATES: tuple[str, ...] = (
     "已回访",
     "退回",
     "延期",
+    "重办",
 )
 INITIAL_STATE = STATES[0]
 KINDS: tuple[str, ...] = ("complaint", "handoff")
@@ -56,6 +57,9 @@ class Complaint(Base):
     request_hash: Mapped[str | None] = mapped_column(String(64))
     conversation: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONType)
     confidential: Mapped[bool] = mapped_column(Boolean, default=True)
+    # the department's 办理结果 written for the family (shown, PII-masked, by the public lookup)
+    result_text: Mapped[str | None] = mapped_column(Text)
+    result_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     events: Mapped[list[ComplaintEvent]] = relationship(
         back_populates="complaint", order_by="ComplaintEvent.id", cascade="all, delete-orphan"
@@ -77,6 +81,8 @@ class ComplaintEvent(Base):
     note: Mapped[str | None] = mapped_column(Text)
     from_state: Mapped[str | None] = mapped_column(String(16))
     to_state: Mapped[str | None] = mapped_column(String(16))
+    # structured facts of the step for statistics: satisfaction, extension_days, departments
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
 
     complaint: Mapped[Complaint] = relationship(back_populates="events")
 

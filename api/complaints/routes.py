@@ -109,11 +109,14 @@ def lookup_complaint(body: LookupRequest, session: SessionDep) -> LookupResult:
         complaint = service.lookup(session=session, ticket=body.ticket, verifier=body.verifier)
     except ComplaintNotFound as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from exc
+    result, result_at = service.public_result(complaint)
     return LookupResult(
         ticket=complaint.ticket,
         state=complaint.state,
         created_at=complaint.created_at,
         updated_at=complaint.updated_at,
+        result=result,
+        result_at=result_at,
     )
 
 

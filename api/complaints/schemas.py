@@ -114,12 +114,17 @@ class LookupRequest(BaseModel):
 
 
 class LookupResult(BaseModel):
-    """Only what the public may see: no text, no phone, no department notes."""
+    """Only what the public may see: no text, no phone, no department notes.
+
+    `result` is the department's 办理结果 written for the family (PII-masked), once resolved.
+    """
 
     ticket: str
     state: str
     created_at: datetime
     updated_at: datetime
+    result: str | None = None
+    result_at: datetime | None = None
 
 
 class EventRead(BaseModel):

@@ -7,6 +7,7 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from api.complaints.errors import ComplaintNotFound, IdempotencyConflict, InvalidStateChange
 from api.complaints.models import INITIAL_STATE, STATES, Complaint, ComplaintEvent
+from api.complaints.redact import mask_pii
 from api.complaints.schemas import ComplaintCreate
 from api.complaints.tickets import allocate_ticket, normalise_ticket
 from api.complaints.triage_link import run_triage, summarise
@@ -60,6 +62,7 @@ def add_event(
     note: str | None = None,
     to_state: str | None = None,
     at: datetime | None = None,
+    data: dict[str, Any] | None = None,
 ) -> ComplaintEvent:
     """Append a history row (and move the state if `to_state` is given); caller commits.
 
@@ -74,6 +77,7 @@ def add_event(
         note=note,
         from_state=complaint.state,
         to_state=to_state,
+        data=data,
     )
     complaint.events.append(event)
     if to_state is not None and to_state != complaint.state:
@@ -192,6 +196,16 @@ def lookup(*, session: Session, ticket: str, verifier: str) -> Complaint:
     if complaint is None or not ok:
         raise ComplaintNotFound(ticket)
     return complaint
+
+
+RESULT_STATES = frozenset({"已办结", "已回访"})
+
+
+def public_result(complaint: Complaint) -> tuple[str | None, datetime | None]:
+    """The 办理结果 the family may read (masked of phone/ID numbers) and its date, once resolved."""
+    if complaint.state not in RESULT_STATES or not complaint.result_text:
+        return None, None
+    return mask_pii(complaint.result_text), complaint.result_at
 
 
 def reveal_phone(

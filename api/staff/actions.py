@@ -14,6 +14,7 @@ from api.complaints.service import FiledComplaint, add_event, file_complaint
 from api.complaints.triage_link import run_triage
 from api.db import utcnow
 from api.staff import workflow
+from api.staff.models import CaseTracking
 from api.staff.schemas import ActionRequest, PhoneCaseCreate
 from api.staff.service import Viewer, is_lead, tracking_of
 
@@ -38,6 +39,39 @@ def _chosen(complaint: Complaint, body: ActionRequest) -> list[str]:
     return chosen
 
 
+def _reopen_score(complaint: Complaint, tracking: CaseTracking, body: ActionRequest) -> int | None:
+    """The family's score of this round for 重办: given now, else the recorded 回访 (已回访 only)."""
+    if body.satisfaction is not None:
+        return body.satisfaction
+    return tracking.satisfaction if complaint.state == "已回访" else None
+
+
+def _dispatch(
+    complaint: Complaint, viewer: Viewer, body: ActionRequest, now: datetime
+) -> tuple[str, dict[str, object]]:
+    """派单/改派: record the departments (and a triage override); returns the note prefix and data."""
+    chosen = _chosen(complaint, body)
+    suggested = suggested_departments(complaint)
+    if body.action == "assign" and suggested and chosen != suggested:
+        add_event(
+            complaint,
+            actor=viewer.actor,
+            action="triage_override",
+            at=now,
+            note=json.dumps({"suggested": suggested, "chosen": chosen}, ensure_ascii=False),
+        )
+    before = list(complaint.departments or [])
+    if body.action == "reassign" and chosen == before:
+        raise workflow.MissingField("「改派」需要选择与现在不同的部门")
+    complaint.departments = chosen
+    complaint.lead_department = chosen[0][:64]
+    prefix = "改派至：" if body.action == "reassign" else "派至："
+    data: dict[str, object] = {"departments": chosen}
+    if body.action == "reassign":
+        data["from_departments"] = before
+    return prefix + "、".join(chosen), data
+
+
 def apply_action(
     session: Session,
     *,
@@ -48,50 +82,72 @@ def apply_action(
 ) -> None:
     """Check the transition table, apply the action with its event(s), and commit."""
     now = now or utcnow()
+    tracking = tracking_of(session, complaint)
     transition = workflow.check(
         action=body.action,
         state=complaint.state,
         role=viewer.role,
         is_lead=is_lead(viewer, complaint),
         given=body.given(),
+        satisfaction=_reopen_score(complaint, tracking, body) if body.action == "reopen" else None,
     )
-    tracking = tracking_of(session, complaint)
     note = body.note
-    if body.action == "assign":
-        chosen = _chosen(complaint, body)
-        suggested = suggested_departments(complaint)
-        if suggested and chosen != suggested:
-            add_event(
-                complaint,
-                actor=viewer.actor,
-                action="triage_override",
-                at=now,
-                note=json.dumps({"suggested": suggested, "chosen": chosen}, ensure_ascii=False),
-            )
-        complaint.departments = chosen
-        complaint.lead_department = chosen[0][:64]
+    data: dict[str, object] | None = None
+    action = body.action
+    if action in ("assign", "reassign"):
+        prefix, data = _dispatch(complaint, viewer, body, now)
         tracking.assigned_at = now
-        note = "派至：" + "、".join(chosen) + (f"；{note}" if note else "")
-    elif body.action == "accept":
+        note = prefix + (f"；{note}" if note else "")
+    elif action == "recall":
+        tracking.assigned_at = None
+    elif action == "accept":
         tracking.accepted_at = tracking.accepted_at or now
-    elif body.action == "resolve":
+    elif action == "resolve":
         tracking.resolved_at = now
-    elif body.action == "request_extension":
+        complaint.result_text = body.result
+        complaint.result_at = now
+        note = f"办理结果：{body.result}" + (f"；{note}" if note else "")
+    elif action == "return":
+        tracking.return_reason = note
+    elif action == "request_extension":
         tracking.pending_extension_days = body.extension_days
+        tracking.extension_reason = note
         note = f"申请延期 {body.extension_days} 个工作日：{note}"
-    elif body.action == "approve_extension":
+    elif action == "approve_extension":
         days = tracking.pending_extension_days or 0
         tracking.extension_days = (tracking.extension_days or 0) + days
         tracking.pending_extension_days = None
+        data = {"extension_days": days}
         note = f"批准延期 {days} 个工作日" + (f"；{note}" if note else "")
-    elif body.action == "reject_extension":
+    elif action == "reject_extension":
         tracking.pending_extension_days = None
-    elif body.action == "follow_up":
+    elif action == "follow_up":
         tracking.satisfaction = body.satisfaction
         tracking.closed_at = now
+        data = {"satisfaction": body.satisfaction}
         note = f"满意度 {body.satisfaction}/5" + (f"；{note}" if note else "")
+    elif action == "reopen":
+        score = _reopen_score(complaint, tracking, body)
+        if body.satisfaction is not None:
+            data = {"satisfaction": body.satisfaction}
+        tracking.reopen_count = (tracking.reopen_count or 0) + 1
+        tracking.reopened_at = now
+        tracking.reopen_reason = note
+        tracking.resolved_at = tracking.closed_at = tracking.satisfaction = None
+        tracking.extension_days = 0  # the new round has its own time limit from now
+        note = f"家属不满意（{score}/5），重办：{note}"
+    elif action == "urge":
+        tracking.urge_count = (tracking.urge_count or 0) + 1
+        tracking.last_urged_at = now
+        note = f"第 {tracking.urge_count} 次催办" + (f"：{note}" if note else "")
     add_event(
-        complaint, actor=viewer.actor, action=body.action, note=note, to_state=transition.to, at=now
+        complaint,
+        actor=viewer.actor,
+        action=action,
+        note=note,
+        to_state=transition.to,
+        at=now,
+        data=data,
     )
     complaint.updated_at = now
     session.commit()

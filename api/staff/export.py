@@ -10,9 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.complaints.models import Complaint, ComplaintEvent
-from api.complaints.redact import mask_pii
+from api.complaints.redact import mask_phone, mask_pii
 from api.complaints.tickets import TICKET_TZ
 from api.db import utcnow
+from api.staff.schemas import Stats
 from api.staff.service import Filters, Viewer, load_rows
 
 HEADER = [
@@ -42,6 +43,17 @@ def _cell(value: object) -> str:
     """Text for a spreadsheet cell; formula-looking values are defused with a leading quote."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def phone_text(phone: str | None, *, masked: bool = False) -> str:
+    """A phone as a text cell: a leading tab makes Excel and LibreOffice keep 0812… as typed.
+
+    (A leading apostrophe shows up literally when a CSV is opened; ="…" is evaluated only when
+    LibreOffice's "Evaluate formulas" import option is on.) The number is masked when asked.
+    """
+    if not phone:
+        return ""
+    return "\t" + (mask_phone(phone) or "") if masked else "\t" + phone
 
 
 def _local(dt: object) -> str:
@@ -77,8 +89,9 @@ def export_csv(session: Session, *, viewer: Viewer, filters: Filters) -> str:
             len(row.repeats),
             c.text if viewer.full_contact else mask_pii(c.text),
         ]
+        out_cells = [_cell(v) for v in cells]
         if viewer.full_contact:
-            cells.append(c.phone)
+            out_cells.append(phone_text(c.phone))
             if c.phone:
                 session.add(
                     ComplaintEvent(
@@ -91,8 +104,69 @@ def export_csv(session: Session, *, viewer: Viewer, filters: Filters) -> str:
                         to_state=None,
                     )
                 )
-        writer.writerow([_cell(v) for v in cells])
+        writer.writerow(out_cells)
     session.commit()
+    return out.getvalue()
+
+
+STATS_HEADER = [
+    "维度",
+    "名称",
+    "受理量",
+    "办结量",
+    "按时办结量",
+    "按时办结率",
+    "重办量",
+    "重办率",
+    "回访量",
+    "满意量",
+    "满意率",
+    "当前超期",
+    "催办次数",
+]
+
+
+def _percent(rate: float | None) -> str:
+    """0.875 → 87.5%; no base → —."""
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def stats_csv(stats: Stats) -> str:
+    """The report as CSV with BOM: one row for all cases, then per department, then per month."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(STATS_HEADER)
+    rows = [("合计", stats.totals)]
+    rows += [("部门", t) for t in stats.departments] + [("月份", t) for t in stats.months]
+    for dimension, t in rows:
+        writer.writerow(
+            [
+                _cell(v)
+                for v in (
+                    dimension,
+                    t.name,
+                    t.cases,
+                    t.resolved,
+                    t.on_time,
+                    _percent(t.on_time_rate),
+                    t.reopened,
+                    _percent(t.reopen_rate),
+                    t.follow_ups,
+                    t.satisfied,
+                    _percent(t.satisfaction_rate),
+                    t.overdue_now,
+                    t.urges,
+                )
+            ]
+        )
+    writer.writerow([])
+    for label, value in (
+        ("签收用时中位数（小时）", stats.median_hours_to_accept),
+        ("办结用时中位数（小时）", stats.median_hours_to_resolve),
+        ("办结用时中位数（工作日）", stats.median_working_days_to_resolve),
+    ):
+        writer.writerow([label, "—" if value is None else value])
     return out.getvalue()
 
 

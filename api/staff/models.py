@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer
+from sqlalchemy import ForeignKey, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.db import Base, UTCDateTime
@@ -25,3 +25,11 @@ class CaseTracking(Base):
     extension_days: Mapped[int] = mapped_column(Integer, default=0)
     pending_extension_days: Mapped[int | None] = mapped_column(Integer)
     satisfaction: Mapped[int | None] = mapped_column(Integer)
+    # why the case came back / waits / was reopened (the case card shows the current one)
+    return_reason: Mapped[str | None] = mapped_column(Text)
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+    reopen_reason: Mapped[str | None] = mapped_column(Text)
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0)
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    urge_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_urged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from sqlalchemy.orm import Session
@@ -47,6 +47,8 @@ def filters(
     kind: str | None = None,
     overdue: bool = False,
     q: Annotated[str | None, Query(max_length=200)] = None,
+    reason: Literal["退回", "延期", "重办", ""] | None = None,
+    urged: bool = False,
 ) -> service.Filters:
     """Queue filters from the query string (empty values mean no filter)."""
     return service.Filters(
@@ -56,6 +58,8 @@ def filters(
         kind=kind or None,
         overdue=overdue,
         q=q or None,
+        reason=reason or None,
+        urged=urged,
     )
 
 
@@ -141,6 +145,19 @@ def stats(
 ) -> Stats:
     """Counts and medians over the visible cases filed in [since, until]."""
     return compute_stats(session, viewer=who, since=since, until=until)
+
+
+@router.get("/stats.csv")
+def stats_csv(
+    session: SessionDep, who: ViewerDep, since: date | None = None, until: date | None = None
+) -> Response:
+    """The statistics (totals, per department, per month) as CSV for spreadsheets."""
+    body = export.stats_csv(compute_stats(session, viewer=who, since=since, until=until))
+    return Response(
+        body.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="stats.csv"'},
+    )
 
 
 @router.get("/export.csv")

@@ -12,6 +12,8 @@ from api.complaints.schemas import normalise_phone
 Sla = Literal["green", "yellow", "red", "none"]
 ActionName = Literal[
     "assign",
+    "reassign",
+    "recall",
     "accept",
     "start",
     "resolve",
@@ -20,8 +22,11 @@ ActionName = Literal[
     "approve_extension",
     "reject_extension",
     "follow_up",
+    "reopen",
+    "urge",
     "note",
 ]
+ReasonKind = Literal["退回", "延期", "重办"]
 
 
 class CaseItem(BaseModel):
@@ -41,6 +46,10 @@ class CaseItem(BaseModel):
     due_at: datetime | None
     sla: Sla
     repeat_count: int
+    reason_kind: ReasonKind | None = None
+    reason: str | None = None
+    urge_count: int = 0
+    reopen_count: int = 0
 
 
 class CaseList(BaseModel):
@@ -114,6 +123,12 @@ class CaseDetail(BaseModel):
     repeats: list[RepeatOut]
     satisfaction: int | None
     conversation: list[dict[str, Any]] | None
+    reason_kind: ReasonKind | None = None
+    reason: str | None = None
+    urge_count: int = 0
+    reopen_count: int = 0
+    result: str | None = None
+    result_at: datetime | None = None
 
 
 class CaseCreatedDetail(CaseDetail):
@@ -132,8 +147,9 @@ class ActionRequest(BaseModel):
     note: str | None = Field(default=None, max_length=2000)
     satisfaction: int | None = Field(default=None, ge=1, le=5)
     extension_days: int | None = Field(default=None, ge=1, le=30)
+    result: str | None = Field(default=None, max_length=2000)
 
-    @field_validator("note")
+    @field_validator("note", "result")
     @classmethod
     def _blank_note(cls, value: str | None) -> str | None:
         """A blank note is no note."""
@@ -143,7 +159,7 @@ class ActionRequest(BaseModel):
         """Names of the optional fields that carry a value."""
         return {
             k
-            for k in ("departments", "note", "satisfaction", "extension_days")
+            for k in ("departments", "note", "satisfaction", "extension_days", "result")
             if getattr(self, k) is not None
         }
 
@@ -180,8 +196,25 @@ class ContactOut(BaseModel):
     phone: str | None
 
 
+class Tally(BaseModel):
+    """One row of the report (all cases, a department or a month); rates are fractions 0–1."""
+
+    name: str
+    cases: int
+    resolved: int
+    on_time: int
+    on_time_rate: float | None
+    reopened: int
+    reopen_rate: float | None
+    follow_ups: int
+    satisfied: int
+    satisfaction_rate: float | None
+    overdue_now: int
+    urges: int
+
+
 class Stats(BaseModel):
-    """Counts and medians for the reports page."""
+    """Counts, rates and medians for the reports page (definitions in api/staff/stats.py)."""
 
     by_department: dict[str, int]
     by_category: dict[str, int]
@@ -189,3 +222,8 @@ class Stats(BaseModel):
     by_month: dict[str, int]
     median_hours_to_accept: float | None
     median_hours_to_resolve: float | None
+    median_working_days_to_resolve: float | None
+    totals: Tally
+    departments: list[Tally]
+    months: list[Tally]
+    overdue_by_department: dict[str, int]

@@ -61,6 +61,8 @@ class Filters:
     kind: str | None = None
     overdue: bool = False
     q: str | None = None
+    reason: str | None = None  # 退回 / 延期 / 重办: the case's current reason
+    urged: bool = False  # only cases with a 催办 still open
 
 
 @dataclass
@@ -71,6 +73,31 @@ class Row:
     deadline: sla.Deadline | None
     sla: sla.Colour
     repeats: list[Complaint] = field(default_factory=list)
+    tracking: CaseTracking | None = None
+
+
+OPEN_AFTER_RESOLVE = frozenset({"已办结", "已回访"})
+
+
+def current_reason(state: str, tracking: CaseTracking | None) -> tuple[str, str] | None:
+    """(kind, reason) the case card shows now: why it came back, waits for an extension, or was reopened."""
+    if tracking is None:
+        return None
+    if state == "退回" and tracking.return_reason:
+        return "退回", tracking.return_reason
+    if state == "延期" and tracking.extension_reason:
+        return "延期", tracking.extension_reason
+    if tracking.reopened_at and state not in OPEN_AFTER_RESOLVE and tracking.reopen_reason:
+        return "重办", tracking.reopen_reason
+    return None
+
+
+def urges_open(row: Row) -> int:
+    """催办 count shown on the card (0 once the case is resolved)."""
+    t = row.tracking
+    if t is None or row.complaint.state in OPEN_AFTER_RESOLVE:
+        return 0
+    return t.urge_count or 0
 
 
 def can_see(viewer: Viewer, complaint: Complaint) -> bool:
@@ -159,16 +186,25 @@ def _all_cases(
 def _row(
     c: Complaint, tracking: CaseTracking | None, repeats: list[Complaint], *, now: datetime
 ) -> Row:
-    """One case's deadline, SLA colour and linked repeats."""
+    """One case's deadline (a reopened case's from its 重办), SLA colour and linked repeats."""
+    reopened = tracking.reopened_at if tracking else None
     dl = sla.deadline(
         state=c.state,
         urgency=c.urgency,
-        created_at=c.created_at,
+        created_at=reopened or c.created_at,
         extension_days=tracking.extension_days if tracking else 0,
     )
-    return Row(
-        c, dl, sla.colour(dl, now=now, yellow_ratio=get_settings().sla_yellow_ratio), repeats
-    )
+    colour = sla.colour(dl, now=now, yellow_ratio=get_settings().sla_yellow_ratio)
+    return Row(c, dl, colour, repeats, tracking)
+
+
+def _matches_tracking(row: Row, f: Filters) -> bool:
+    """Filters on the current reason and open 催办."""
+    if f.reason:
+        reason = current_reason(row.complaint.state, row.tracking)
+        if reason is None or reason[0] != f.reason:
+            return False
+    return not (f.urged and urges_open(row) == 0)
 
 
 def load_rows(session: Session, *, viewer: Viewer, filters: Filters, now: datetime) -> list[Row]:
@@ -182,6 +218,8 @@ def load_rows(session: Session, *, viewer: Viewer, filters: Filters, now: dateti
         repeats = [visible[i] for i in groups.get(c.id, []) if i in visible]
         row = _row(c, tracking.get(c.id), repeats, now=now)
         if filters.overdue and row.sla != "red":
+            continue
+        if not _matches_tracking(row, filters):
             continue
         rows.append(row)
     return rows
@@ -205,7 +243,20 @@ def to_item(row: Row) -> CaseItem:
         due_at=row.deadline.due_at if row.deadline else None,
         sla=row.sla,
         repeat_count=len(row.repeats),
+        **_card(row, masked=True),
     )
+
+
+def _card(row: Row, *, masked: bool) -> dict[str, Any]:
+    """Reason, 催办 and 重办 counts for the case card and queue row."""
+    reason = current_reason(row.complaint.state, row.tracking)
+    text = reason[1] if reason else None
+    return {
+        "reason_kind": reason[0] if reason else None,
+        "reason": mask_pii(text) if text and masked else text,
+        "urge_count": urges_open(row),
+        "reopen_count": (row.tracking.reopen_count or 0) if row.tracking else 0,
+    }
 
 
 def list_cases(
@@ -252,7 +303,12 @@ def case_detail(
     repeats = [by_id[i] for i in groups.get(c.id, []) if i in by_id and can_see(viewer, by_id[i])]
     tracking = trackings.get(c.id)
     row = _row(c, tracking, repeats, now=now)
-    actions = workflow.allowed(state=c.state, role=viewer.role, is_lead=is_lead(viewer, c))
+    actions = workflow.allowed(
+        state=c.state,
+        role=viewer.role,
+        is_lead=is_lead(viewer, c),
+        satisfaction=tracking.satisfaction if tracking else None,
+    )
     return CaseDetail(
         ticket=c.ticket,
         kind=c.kind,
@@ -282,4 +338,7 @@ def case_detail(
         ],
         satisfaction=tracking.satisfaction if tracking else None,
         conversation=_conversation(c, viewer),
+        result=c.result_text,
+        result_at=c.result_at,
+        **_card(row, masked=not viewer.full_contact),
     )

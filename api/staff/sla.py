@@ -19,7 +19,7 @@ from api.complaints.timelimits import Limit, is_workday, load_time_limits
 Colour = Literal["green", "yellow", "red", "none"]
 DAY = 86_400.0
 ACCEPT_STATES = frozenset({"待派单", "已派单", "退回"})
-RESOLVE_STATES = frozenset({"已签收", "办理中", "延期"})
+RESOLVE_STATES = frozenset({"已签收", "办理中", "延期", "重办"})
 
 
 def _next_midnight(local: datetime) -> datetime:

@@ -14,7 +14,14 @@ from api.complaints.models import STATES
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "workflow.yml"
 ANY = "*"
-Field_ = Literal["note", "satisfaction", "extension_days", "departments"]
+Field_ = Literal["note", "satisfaction", "extension_days", "departments", "result"]
+FIELD_NAMES = {
+    "note": "说明",
+    "satisfaction": "满意度",
+    "extension_days": "延期天数",
+    "departments": "部门",
+    "result": "办理结果",
+}
 
 
 class Transition(BaseModel):
@@ -26,10 +33,21 @@ class Transition(BaseModel):
     roles: list[str]
     lead_only: bool = False
     requires: list[Field_] = []
+    dissatisfied: bool = False
 
     def starts_in(self, state: str) -> bool:
         """True if the action may be taken in `state`."""
         return ANY in self.from_ or state in self.from_
+
+
+class SatisfactionScale(BaseModel):
+    """Where 不满意 ends on the 1–5 回访 scale."""
+
+    dissatisfied_max: int = Field(ge=1, le=4)
+
+    def satisfied(self, score: int) -> bool:
+        """True if a 回访 score counts as satisfied in 满意率."""
+        return score > self.dissatisfied_max
 
 
 class Workflow(BaseModel):
@@ -38,6 +56,7 @@ class Workflow(BaseModel):
     source: str
     confirmed: bool
     states: list[str]
+    satisfaction: SatisfactionScale
     actions: dict[str, Transition]
 
     @model_validator(mode="after")
@@ -93,9 +112,14 @@ def check(
     role: str,
     is_lead: bool,
     given: set[str],
+    satisfaction: int | None = None,
 ) -> Transition:
-    """The transition for `action` from `state` by `role`, or raise why it is refused."""
-    table = load_workflow().actions
+    """The transition for `action` from `state` by `role`, or raise why it is refused.
+
+    `satisfaction` is the family's 回访 score of this round (given now or recorded), for 重办.
+    """
+    wf = load_workflow()
+    table = wf.actions
     transition = table.get(action)
     if transition is None:
         raise MissingField(f"未知操作：{action}")
@@ -111,23 +135,34 @@ def check(
         raise RoleNotAllowed(f"只有主办部门可以执行「{transition.label}」")
     missing = [f for f in transition.requires if f not in given]
     if missing:
-        names = {
-            "note": "说明",
-            "satisfaction": "满意度",
-            "extension_days": "延期天数",
-            "departments": "部门",
-        }
         raise MissingField(
-            f"「{transition.label}」需要填写：{'、'.join(names[m] for m in missing)}"
+            f"「{transition.label}」需要填写：{'、'.join(FIELD_NAMES[m] for m in missing)}"
         )
+    if transition.dissatisfied:
+        limit = wf.satisfaction.dissatisfied_max
+        if satisfaction is None:
+            raise MissingField(f"「{transition.label}」需要填写：满意度（家属不满意时才能重办）")
+        if satisfaction > limit:
+            raise IllegalTransition(
+                f"家属满意度为 {satisfaction}/5，不能执行「{transition.label}」"
+                f"（仅在满意度不高于 {limit} 时重办）"
+            )
     return transition
 
 
-def allowed(*, state: str, role: str, is_lead: bool) -> list[tuple[str, str]]:
-    """(action, label) pairs this account may take now, in table order."""
+def allowed(
+    *, state: str, role: str, is_lead: bool, satisfaction: int | None = None
+) -> list[tuple[str, str]]:
+    """(action, label) pairs this account may take now, in table order.
+
+    `satisfaction` is the recorded 回访 score: a satisfied family hides 重办.
+    """
+    wf = load_workflow()
     out = []
-    for name, t in load_workflow().actions.items():
+    for name, t in wf.actions.items():
         if not t.starts_in(state) or role not in t.roles:
+            continue
+        if t.dissatisfied and satisfaction is not None and wf.satisfaction.satisfied(satisfaction):
             continue
         if role == "department" and t.lead_only and not is_lead:
             continue

@@ -34,7 +34,8 @@ def test_lookup_with_pin(client, filed) -> None:
     r = _lookup(client, filed["ticket"], filed["pin"])
     assert r.status_code == 200
     data = r.json()
-    assert set(data) == {"ticket", "state", "created_at", "updated_at"}
+    assert set(data) == {"ticket", "state", "created_at", "updated_at", "result", "result_at"}
+    assert data["result"] is None and data["result_at"] is None
     assert data["ticket"] == filed["ticket"]
     assert data["state"] == "待派单"
 

@@ -173,7 +173,7 @@ def test_full_lifecycle_with_extension_follow_up_and_stats(client, bearer, file_
     step(dept, action="request_extension", extension_days=2, note="要去现场核实 人手不够")
     after = step(hotline, action="approve_extension")
     assert after["state"] == "办理中" and after["due_at"] > before
-    step(dept, action="resolve", note="已约谈园方 退还剩余学费")
+    step(dept, action="resolve", result="已约谈园方，剩余学费已退还")
     closed = step(hotline, action="follow_up", satisfaction=4, note="家长说还行")
     assert closed["state"] == "已回访" and closed["satisfaction"] == 4
     assert (
@@ -256,6 +256,10 @@ def test_queue_filters_overdue_and_handoffs(client, bearer, file_case) -> None:
         "due_at",
         "sla",
         "repeat_count",
+        "reason_kind",
+        "reason",
+        "urge_count",
+        "reopen_count",
     }
 
 
@@ -267,7 +271,7 @@ def test_csv_export_contact_column_by_role(
     r = client.get("/api/staff/export.csv", headers=bearer("rexian01"))
     assert r.status_code == 200 and r.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
-    assert rows[0][-1] == "联系电话" and rows[1][-1] == "13812345678"
+    assert rows[0][-1] == "联系电话" and rows[1][-1] == "\t13812345678"  # text, keeps a leading 0
     assert rows[1][-2].startswith("'=")  # formula defused
     assert "contact_exported" in _events(db_session, ticket)
     dept = client.get("/api/staff/export.csv", headers=bearer("scjg01"))
