@@ -163,7 +163,9 @@ def compute_stats(
     rows: list[Row] = load_rows(session, viewer=viewer, filters=Filters(), now=now)
     cases = [r.complaint for r in rows if _in_range(r.complaint, since, until)]
     facts = _facts(session, cases)
-    total, by_dept, by_month = Counts(), defaultdict(Counts), defaultdict(Counts)
+    total = Counts()
+    by_dept: defaultdict[str, Counts] = defaultdict(Counts)
+    by_month: defaultdict[str, Counts] = defaultdict(Counts)
     hours: dict[str, list[float]] = {"accept": [], "resolve": []}
     working_days: list[float] = []
     for c in cases:

@@ -12,7 +12,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import complaint_words as cw
-from actions.complaint_status import ActionCheckComplaintStatus, ValidateComplaintStatusForm
+from actions.complaint_status import (
+    ActionCheckComplaintStatus,
+    ValidateComplaintStatusForm,
+    status_text,
+)
 from actions.complaint_submit import ActionCancelComplaint, ActionSubmitComplaint
 from actions.complaints import (
     ActionAskComplaintConfirm,
@@ -495,6 +499,23 @@ async def test_status_with_pin_or_phone_last4(filed_case: dict[str, str], which:
     assert filed_case["ticket"] in message["text"] and filed_case["state"] in message["text"]
     assert re.search(r"提交时间：\d{4}-\d{2}-\d{2} \d{2}:\d{2}", message["text"])
     assert all(value is None for value in slot_events(events).values())
+
+
+def test_status_text_shows_the_result_with_its_local_date() -> None:
+    found = {
+        "ticket": "TY20261128-0042",
+        "state": "已办结",
+        "created_at": "2026-11-28T02:00:00Z",
+        "updated_at": "2026-11-30T17:30:00Z",
+        "result": "园方已按未入托天数退费，家长可到前台领取收据",
+        "result_at": "2026-11-30T17:30:00Z",  # 12-01 01:30 in Beijing
+    }
+    text = status_text(found)
+    assert (
+        text.splitlines()[-1]
+        == "办理结果（2026-12-01）：园方已按未入托天数退费，家长可到前台领取收据"
+    )
+    assert "办理结果" not in status_text({**found, "result": None, "result_at": None})
 
 
 async def test_wrong_verifier_finds_nothing(filed_case: dict[str, str]) -> None:
