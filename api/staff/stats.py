@@ -139,6 +139,19 @@ def _add(counts: Counts, c: Complaint, f: CaseFacts) -> None:
     counts.urges += f.urges
 
 
+def _fill_months(by_month: defaultdict[str, Counts]) -> None:
+    """Add empty months between the first and the last so the trend has no silent gaps."""
+    if not by_month:
+        return
+    first, last = min(by_month), max(by_month)
+    year, month = int(first[:4]), int(first[5:])
+    while f"{year:04d}-{month:02d}" < last:
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+        by_month.setdefault(f"{year:04d}-{month:02d}", Counts())
+
+
 def _median(values: list[float]) -> float | None:
     """Median to two places, None for no values."""
     return round(median(values), 2) if values else None
@@ -183,6 +196,7 @@ def compute_stats(
     total.overdue_now = sum(overdue.values())
     for dept, n in overdue.items():
         by_dept[dept].overdue_now = n
+    _fill_months(by_month)
     in_range = {c.id for c in cases}
     for r in rows:
         if r.sla == "red" and r.complaint.id in in_range:
@@ -191,7 +205,7 @@ def compute_stats(
         by_department=dict(Counter(c.lead_department or UNKNOWN for c in cases).most_common()),
         by_category=dict(Counter(c.category or UNKNOWN for c in cases).most_common()),
         by_state=dict(Counter(c.state for c in cases).most_common()),
-        by_month={m: by_month[m].cases for m in sorted(by_month)},
+        by_month={m: by_month[m].cases for m in sorted(by_month) if by_month[m].cases},
         median_hours_to_accept=_median(hours["accept"]),
         median_hours_to_resolve=_median(hours["resolve"]),
         median_working_days_to_resolve=_median(working_days),

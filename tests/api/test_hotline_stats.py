@@ -138,6 +138,22 @@ def test_extension_approved_before_resolution_counts_as_on_time(db_session, file
     assert (stats.totals.resolved, stats.totals.on_time) == (1, 1)
 
 
+def test_months_without_cases_are_shown_empty(db_session, file_case) -> None:
+    from api.staff.service import Viewer
+    from api.staff.stats import compute_stats
+
+    file_case("托育园九月的收费问题", created_at=datetime(2026, 9, 10, 2, tzinfo=UTC))
+    file_case("托育园年底又涨价", created_at=datetime(2026, 12, 1, 2, tzinfo=UTC))
+    stats = compute_stats(db_session, viewer=Viewer("x", "admin", None), now=T0)
+    assert [(m.name, m.cases) for m in stats.months] == [
+        ("2026-09", 1),
+        ("2026-10", 0),
+        ("2026-11", 0),
+        ("2026-12", 1),
+    ]
+    assert stats.by_month == {"2026-09": 1, "2026-12": 1}
+
+
 def test_department_sees_only_its_own_figures(db_session, history) -> None:
     from api.staff.service import Viewer
     from api.staff.stats import compute_stats

@@ -188,13 +188,17 @@ def ready(page: Page) -> None:
     expect(page.locator("body[data-ready='true']")).to_be_attached(timeout=UI_MS)
 
 
-def do_action(page: Page, label: str, *, note: str | None = None) -> None:
-    """Click an action button, fill its note if asked, confirm, wait for the form to go away."""
+def do_action(
+    page: Page, label: str, *, note: str | None = None, result: str | None = None
+) -> None:
+    """Click an action button, fill its note / 办理结果 if asked, confirm, wait for the form to go away."""
     page.locator("#c-actions").get_by_role("button", name=label, exact=True).click()
     form = page.locator("#c-action-form form")
     expect(form).to_be_visible()
+    if result is not None:
+        form.locator("textarea[name=result]").fill(result)
     if note is not None:
-        form.locator("textarea").fill(note)
+        form.locator("textarea[name=note]").fill(note)
     form.get_by_role("button", name="确认" + label).click()
     expect(page.locator("#c-action-form form")).to_have_count(0, timeout=UI_MS)
 
@@ -292,7 +296,7 @@ def test_full_case_flow_hotline_department_follow_up(
     do_action(dpage, "开始办理")
     expect(dpage.locator("#c-badges")).to_contain_text("办理中")
     resolve_note = "已约谈园方，按未上课天数退费3600元，家长已收到"
-    do_action(dpage, "办结", note=resolve_note)
+    do_action(dpage, "办结", result=resolve_note)
     expect(dpage.locator("#c-badges")).to_contain_text("已办结")
     expect(dpage.locator("#c-timeline")).to_contain_text(resolve_note)
     shot(dpage, "case-department")
@@ -358,7 +362,10 @@ def test_stats_and_admin_pages(browser: Browser, app_url: str, world: dict[str, 
     page = s.login("admin", ADMIN_PASSWORD)
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="统计").click()
     ready(page)
+    # four count charts; the overdue-by-department chart is empty (nothing overdue here)
     expect(page.locator("#charts svg[role='img']")).to_have_count(4)
+    expect(page.locator("#charts")).to_contain_text("当前超期（按主办部门）")
+    expect(page.locator("#trend-svg")).to_be_visible()
     expect(page.locator("#charts")).to_contain_text(world["lead"])
     expect(page.locator("#s-export")).to_have_attribute(
         "href", re.compile(r"^/api/staff/export\.csv")

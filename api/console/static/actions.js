@@ -4,14 +4,18 @@ import { ApiError, api, clear, departments, el, errorText, showError } from "./c
 /** What each action asks for; anything unknown gets an optional note. */
 const NEEDS = {
   assign: { departments: true, note: "optional", noteLabel: "派单说明（可不填）" },
+  reassign: { departments: "fresh", note: "required", noteLabel: "改派理由" },
+  recall: { note: "required", noteLabel: "撤回理由" },
   accept: { note: "optional", noteLabel: "备注（可不填）" },
   start: { note: "optional", noteLabel: "备注（可不填）" },
-  resolve: { note: "required", noteLabel: "办理结果" },
+  resolve: { result: true, note: "optional", noteLabel: "内部备注（家属看不到，可不填）" },
   return: { note: "required", noteLabel: "退回理由" },
   request_extension: { note: "required", noteLabel: "延期理由", days: true },
   approve_extension: { note: "optional", noteLabel: "备注（可不填）" },
   reject_extension: { note: "required", noteLabel: "驳回理由" },
   follow_up: { satisfaction: true, note: "optional", noteLabel: "回访记录（可不填）" },
+  reopen: { satisfaction: "dissatisfied", note: "required", noteLabel: "家属的不满意见（重办理由）" },
+  urge: { note: "optional", noteLabel: "催办内容（可不填）" },
   note: { note: "required", noteLabel: "备注内容" },
 };
 const SATISFACTION = ["非常不满意", "不满意", "一般", "满意", "非常满意"];
@@ -32,12 +36,12 @@ function suggestion(detail) {
 }
 
 /** Checkbox list of every department plus a "主办" select limited to the ticked ones. */
-async function buildDeptPicker(form, detail) {
+async function buildDeptPicker(form, detail, fresh) {
   const all = await departments();
-  const suggested = suggestion(detail);
+  const suggested = fresh ? [] : suggestion(detail);
   const names = [...suggested, ...all.filter((n) => !suggested.includes(n))];
   const fieldset = el("fieldset", "field plain-fieldset");
-  const legend = el("legend", "field__label", "派往部门（已按分析建议预选，可调整）");
+  const legend = el("legend", "field__label", fresh ? "改派至（选择新的部门，现主办：" + (detail.lead_department || "—") + "）" : "派往部门（已按分析建议预选，可调整）");
   const box = el("div", "dept-picker");
   box.id = "assign-departments";
   const leadId = nextId("lead");
@@ -109,6 +113,23 @@ function noteField(form, spec) {
   return area;
 }
 
+/** The 办理结果 written for the family: the lookup shows it (phone/ID numbers masked). */
+function resultField(form) {
+  const id = nextId("result");
+  const field = el("div", "field mt");
+  const label = el("label", null, "办理结果（必填，家属查询时可见）");
+  label.htmlFor = id;
+  const area = el("textarea");
+  area.id = id;
+  area.name = "result";
+  area.rows = 4;
+  area.maxLength = 2000;
+  area.required = true;
+  field.append(label, area, el("p", "hint", "请用家属看得懂的话写清处理结果，不要写人名、电话等个人信息。"));
+  form.appendChild(field);
+  return area;
+}
+
 function daysField(form) {
   const id = nextId("days");
   const field = el("div", "field mt");
@@ -127,11 +148,12 @@ function daysField(form) {
   return input;
 }
 
-function satisfactionField(form) {
+function satisfactionField(form, dissatisfiedOnly) {
   const fs = el("fieldset", "stars mt");
-  fs.appendChild(el("legend", null, "满意度（必选，1–5）"));
+  fs.appendChild(el("legend", null, dissatisfiedOnly ? "家属回访满意度（必选）" : "满意度（必选，1–5）"));
   const radios = [];
   SATISFACTION.forEach((text, i) => {
+    if (dissatisfiedOnly && i > 1) return;
     const label = el("label");
     const r = el("input");
     r.type = "radio";
@@ -155,8 +177,11 @@ async function openForm({ action, label, detail, formBox, errorBox, onDone, onCo
   form.noValidate = true;
   form.dataset.action = action;
   form.appendChild(el("h3", null, label));
-  const getDepts = spec.departments ? await buildDeptPicker(form, detail) : null;
-  const getStars = spec.satisfaction ? satisfactionField(form) : null;
+  const getDepts = spec.departments ? await buildDeptPicker(form, detail, spec.departments === "fresh") : null;
+  // 重办 from 已回访 uses the recorded 回访 score; from 已办结 the hotline records it now
+  const askStars = spec.satisfaction === "dissatisfied" ? detail.satisfaction == null : spec.satisfaction;
+  const getStars = askStars ? satisfactionField(form, spec.satisfaction === "dissatisfied") : null;
+  const result = spec.result ? resultField(form) : null;
   const days = spec.days ? daysField(form) : null;
   const note = spec.note ? noteField(form, spec) : null;
   const row = el("div", "form-row");
@@ -175,6 +200,15 @@ async function openForm({ action, label, detail, formBox, errorBox, onDone, onCo
     if (getDepts) {
       body.departments = getDepts();
       if (!body.departments.length) return showError(errorBox, "请至少选择一个部门。");
+    }
+    if (result) {
+      const v = result.value.trim();
+      if (!v) {
+        result.setAttribute("aria-invalid", "true");
+        result.focus();
+        return showError(errorBox, "请填写办理结果（会告知家属）。");
+      }
+      body.result = v;
     }
     if (getStars) {
       body.satisfaction = getStars();

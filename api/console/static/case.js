@@ -1,6 +1,6 @@
 /* Case detail page: original text, triage reasons, contact (reveal is audited), timeline, repeats, actions. */
 import {
-  ACTIONS, CHANNELS, FACTS, KINDS, ROLES, URGENCY, api, badge, buildDepartments, buildFacts,
+  ACTIONS, CHANNELS, FACTS, KINDS, REASONS, ROLES, URGENCY, api, badge, buildDepartments, buildFacts,
   buildSignals, clear, el, errorText, fmtTime, ready, renderTopbar, requireUser, shortcuts, showError,
   slaMark, stateBadge, toast, urgencyBadge,
 } from "./common.js";
@@ -29,6 +29,15 @@ function renderHead(d) {
   badges.append(stateBadge(d.state), urgencyBadge(d.urgency), badge(KINDS[d.kind] || d.kind || "投诉", "kind"));
   badges.appendChild(slaMark(d.sla, d.due_at));
   badges.lastChild.title = "当前环节截止时间";
+  if (d.urge_count > 0) badges.appendChild(badge(`催办 ×${d.urge_count}`, "urge"));
+  if (d.reopen_count > 0) badges.appendChild(badge(`重办 ${d.reopen_count} 次`, "reopen"));
+  const reason = $("c-reason");
+  reason.hidden = !d.reason_kind;
+  if (d.reason_kind) {
+    reason.replaceChildren(el("strong", null, (REASONS[d.reason_kind] || d.reason_kind) + "："),
+      document.createTextNode(d.reason || "—"));
+    reason.dataset.kind = d.reason_kind;
+  }
 }
 
 function renderText(d) {
@@ -122,6 +131,9 @@ function renderInfo(d) {
     ["更新时间", fmtTime(d.updated_at)],
     ["当前截止", d.due_at ? slaMark(d.sla, d.due_at) : null],
     ["满意度", sat >= 1 && sat <= 5 ? `${sat} / 5` : null],
+    ["催办", d.urge_count > 0 ? `${d.urge_count} 次` : null],
+    ["重办", d.reopen_count > 0 ? `${d.reopen_count} 次` : null],
+    ["办理结果", d.result ? `${d.result}（${fmtTime(d.result_at).slice(0, 10)}）` : null],
   ]));
 }
 

@@ -1,11 +1,12 @@
-/* Queue page: filters kept in the URL, the case table with j/k/Enter, paging, CSV link, new-case dialog. */
+/* Queue page: filters kept in the URL, the case table with keyboard actions, paging, CSV link, new-case dialog. */
 import {
-  KINDS, STATES, URGENCY, api, clear, departments, el, fillSelect, fmtTime, ready, renderTopbar,
-  requireUser, shortcuts, showError, slaMark, stateBadge, urgencyBadge,
+  KINDS, REASONS, STATES, URGENCY, api, badge, clear, departments, el, errorText, fillSelect, fmtTime,
+  ready, renderTopbar, requireUser, shortcuts, showError, slaMark, stateBadge, toast, urgencyBadge,
 } from "./common.js";
 import { setupNewCase } from "./newcase.js";
 
-const FILTERS = ["q", "state", "department", "urgency", "kind", "overdue"];
+const FILTERS = ["q", "state", "department", "urgency", "kind", "reason", "overdue", "urged"];
+const TOGGLES = ["overdue", "urged"];
 const PAGE_SIZE = 20;
 
 const $ = (id) => document.getElementById(id);
@@ -67,6 +68,20 @@ function buildRow(item, index) {
     ex.title = item.excerpt;
     first.appendChild(ex);
   }
+  const marks = el("span", "row-marks");
+  if (item.reason_kind) {
+    const r = badge(`${item.reason_kind}：${item.reason || ""}`.slice(0, 40), "reason");
+    r.title = `${REASONS[item.reason_kind] || item.reason_kind}：${item.reason || ""}`;
+    r.dataset.reason = item.reason_kind;
+    marks.appendChild(r);
+  }
+  if (item.urge_count > 0) {
+    const u = badge(`催办 ×${item.urge_count}`, "urge");
+    u.dataset.urge = String(item.urge_count);
+    marks.appendChild(u);
+  }
+  if (item.reopen_count > 0 && item.reason_kind !== "重办") marks.appendChild(badge(`重办 ${item.reopen_count} 次`, "reopen"));
+  if (marks.childElementCount) first.appendChild(marks);
   tr.appendChild(first);
   cell(tr, urgencyBadge(item.urgency));
   cell(tr, stateBadge(item.state));
@@ -150,12 +165,34 @@ function currentFilters() {
   return f;
 }
 
+/** One workflow action on the highlighted row, straight from the queue (the server checks the table). */
+async function quickAction(action, label) {
+  const item = view.items[view.current];
+  if (!item) {
+    toast(`先用 j/k 选中一件工单，再按快捷键${label}。`);
+    return;
+  }
+  const keep = view.current;
+  try {
+    const done = await api("POST", `/api/staff/cases/${encodeURIComponent(item.ticket)}/actions`, { action });
+    const message = `已${label}：${done.ticket}（${done.state}）`;
+    toast(message);
+    $("queue-status").textContent = message;
+    showError($("queue-error"), null);
+    await load();
+    setCurrent(keep);
+  } catch (err) {
+    showError($("queue-error"), `${item.ticket} 不能${label}：${errorText(err)}`);
+  }
+}
+
 async function main() {
   const user = await requireUser();
   renderTopbar(user, "queue");
   fillSelect($("f-state"), [["", "全部状态"], ...STATES.map((s) => [s, s])]);
   fillSelect($("f-urgency"), [["", "全部"], ...Object.entries(URGENCY)]);
   fillSelect($("f-kind"), [["", "全部"], ...Object.entries(KINDS)]);
+  fillSelect($("f-reason"), [["", "全部"], ...Object.keys(REASONS).map((k) => [k, k])]);
   fillSelect($("f-department"), [["", "全部部门"]]);
   try {
     const names = await departments();
@@ -169,7 +206,7 @@ async function main() {
     event.preventDefault();
     navigate(formFilters(), 1);
   });
-  for (const name of ["state", "department", "urgency", "kind", "overdue"]) {
+  for (const name of ["state", "department", "urgency", "kind", "reason", ...TOGGLES]) {
     $("f-" + name).addEventListener("change", () => navigate(formFilters(), 1));
   }
   $("f-reset").addEventListener("click", () => {
@@ -188,8 +225,21 @@ async function main() {
   $("new-case").hidden = !canCreate;
   $("key-new").hidden = !canCreate;
 
+  const isDept = user.role === "department";
+  $("key-accept").hidden = !isDept;
+  $("key-urge").hidden = isDept;
+  const toggle = (name) => {
+    $("f-" + name).checked = !$("f-" + name).checked;
+    navigate(formFilters(), 1);
+  };
   shortcuts({
     "/": () => $("f-q").focus(),
+    o: () => toggle("overdue"),
+    c: () => toggle("urged"),
+    r: () => load(),
+    x: () => $("f-reset").click(),
+    a: () => isDept && quickAction("accept", "签收"),
+    u: () => !isDept && quickAction("urge", "催办"),
     j: () => setCurrent(view.current + 1),
     k: () => setCurrent(view.current - 1),
     Enter: () => {
