@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from api.auth.service import department_names
+from api.auth.service import audit, department_names
 from api.complaints.models import Complaint
 from api.complaints.schemas import ComplaintCreate
 from api.complaints.service import FiledComplaint, add_event, file_complaint
@@ -140,6 +140,7 @@ def apply_action(
         tracking.urge_count = (tracking.urge_count or 0) + 1
         tracking.last_urged_at = now
         note = f"第 {tracking.urge_count} 次催办" + (f"：{note}" if note else "")
+    moved = f"{complaint.state}→{transition.to}" if transition.to else complaint.state
     add_event(
         complaint,
         actor=viewer.actor,
@@ -149,6 +150,8 @@ def apply_action(
         at=now,
         data=data,
     )
+    # the account audit log records who did which step (states only: notes may hold personal data)
+    audit(session, actor=viewer.actor, action=f"case_{action}", target=complaint.ticket, note=moved)
     complaint.updated_at = now
     session.commit()
 

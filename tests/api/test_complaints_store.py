@@ -205,4 +205,14 @@ def test_masking() -> None:
 
 
 def test_states_are_the_workflow_states() -> None:
-    assert STATES == ("待派单", "已派单", "已签收", "办理中", "已办结", "已回访", "退回", "延期")
+    assert STATES == (
+        "待派单",
+        "已派单",
+        "已签收",
+        "办理中",
+        "已办结",
+        "已回访",
+        "退回",
+        "延期",
+        "重办",
+    )

@@ -122,6 +122,27 @@ def test_reassign_moves_the_case_to_another_department(client, bearer, act, file
     act("rexian01", ticket, "reassign", expect=409, departments=[MARKET], note="签收后不能改派")
 
 
+def test_each_new_action_leaves_an_audit_record(act, file_case, db_session) -> None:
+    from sqlalchemy import select
+
+    from api.auth.models import AuditLog
+
+    ticket = file_case(CASE_TEXT, triage=TRIAGE)
+    act("rexian01", ticket, "assign", departments=[MARKET])
+    act("rexian01", ticket, "urge", note="家长 13912345678 又来电")
+    act("rexian01", ticket, "reassign", departments=[EDU], note="职责在教体局")
+    act("rexian01", ticket, "recall", note="先收回")
+    db_session.expire_all()
+    rows = db_session.scalars(select(AuditLog).where(AuditLog.target == ticket)).all()
+    assert [(r.action, r.note) for r in rows] == [
+        ("case_assign", "待派单→已派单"),
+        ("case_urge", "已派单"),
+        ("case_reassign", "已派单→已派单"),
+        ("case_recall", "已派单→待派单"),
+    ]
+    assert all(r.actor == "staff:rexian01" for r in rows)
+
+
 def test_recall_returns_the_case_to_the_hotline(act, file_case) -> None:
     ticket = file_case(CASE_TEXT, triage=TRIAGE)
     act("rexian01", ticket, "recall", expect=409, note="还没派")
