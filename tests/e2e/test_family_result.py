@@ -76,7 +76,7 @@ def test_family_sees_the_result_in_the_web_chat_lookup(browser: Browser, stack: 
     page.goto(stack.url.rstrip("/") + "/")
     expect(page.locator("#app[data-ready='true']")).to_be_attached()
     box = page.get_by_label("输入你的问题")
-    box.fill(f"查询投诉 {ticket}")
+    box.fill(f"我想查一下工单 {ticket} 的进度")
     box.press("Enter")
     expect(page.locator(".msg--reply").filter(has_text="查询码").last).to_be_visible(
         timeout=REPLY_MS
