@@ -5,18 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, expect, sync_playwright
 
 from tests.e2e.browser import launch_browser
-from tests.e2e.stack import SERVICE_TOKEN, Stack
+from tests.e2e.resolved import resolved_case
+from tests.e2e.stack import Stack
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 REPLY_MS = 30_000
 PHONE = {"width": 360, "height": 740}
-MARKET = "区市场监管局"
 RESULT = "经核查，园方已退还多收的保育费 1200 元，园长（电话 13655556666）已向家长道歉"
 
 
@@ -28,47 +27,8 @@ def browser() -> Iterator[Browser]:
         b.close()
 
 
-def _resolved_case(stack: Stack) -> tuple[str, str]:
-    """A complaint filed through the app and resolved by the lead department; (ticket, pin)."""
-    r = httpx.post(
-        f"{stack.url}/api/complaints",
-        json={
-            "text": "小蜜蜂托育园多收了一个月保育费 找园长也不理",
-            "phone": "13877771234",
-            "channel": "web",
-            "triage": {"category": "收费/退费", "departments": [{"name": MARKET, "role": "lead"}]},
-        },
-        headers={"Authorization": f"Bearer {SERVICE_TOKEN}"},
-        timeout=30,
-    )
-    assert r.status_code == 201, r.text
-    ticket, pin = r.json()["ticket"], r.json()["pin"]
-
-    from sqlalchemy import select
-
-    from api.complaints.models import Complaint
-    from api.db import get_sessionmaker
-    from api.staff.actions import apply_action
-    from api.staff.schemas import ActionRequest
-    from api.staff.service import Viewer
-
-    hotline = Viewer("staff:rexian_e2e", "hotline", None)
-    officer = Viewer("staff:scjg_e2e", "department", MARKET)
-    steps = [
-        (hotline, ActionRequest(action="assign", departments=[MARKET])),
-        (officer, ActionRequest(action="accept")),
-        (officer, ActionRequest(action="start")),
-        (officer, ActionRequest(action="resolve", result=RESULT, note="内部：园方起初不配合")),
-    ]
-    with get_sessionmaker(f"sqlite:///{stack.workdir / 'tuoyu.db'}")() as session:
-        for who, body in steps:
-            case = session.scalars(select(Complaint).where(Complaint.ticket == ticket)).one()
-            apply_action(session, complaint=case, viewer=who, body=body)
-    return ticket, pin
-
-
 def test_family_sees_the_result_in_the_web_chat_lookup(browser: Browser, stack: Stack) -> None:
-    ticket, pin = _resolved_case(stack)
+    ticket, pin = resolved_case(stack, RESULT)
     context = browser.new_context(viewport=PHONE, locale="zh-CN")
     page = context.new_page()
     errors: list[str] = []

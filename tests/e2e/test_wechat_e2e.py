@@ -15,6 +15,7 @@ import xmltodict
 from fastapi import FastAPI
 
 from tests.api.test_wechat_fakes import message_xml, new_msg_id, new_openid, query
+from tests.e2e.resolved import resolved_case
 from tests.e2e.stack import APP_BIN, ROOT, Stack, free_port, running_stack
 
 pytestmark = pytest.mark.e2e
@@ -152,3 +153,17 @@ def test_a_complaint_filed_through_wechat_is_stored_with_the_wechat_channel(
             (f"wx:{openid}",),
         ).fetchall()
     assert rows == [(ticket.group(0), "wechat", f"wx:{openid}")]
+
+
+def test_the_family_reads_the_result_over_wechat(wechat_stack: WeChatStack) -> None:
+    result = "园方已把多收的 900 元退回家长账户，联系人手机 13744445555"
+    ticket, pin = resolved_case(wechat_stack.stack, result)
+    openid = new_openid()
+    ask = wechat_stack.say(openid, f"帮我查查工单 {ticket} 的进度")
+    assert "查询码" in ask, ask
+    reply = wechat_stack.say(openid, pin)
+    assert "当前状态：已办结" in reply, reply
+    assert re.search(r"办理结果（\d{4}-\d{2}-\d{2}）：园方已把多收的 900 元退回家长账户", reply), (
+        reply
+    )
+    assert "13744445555" not in reply and "内部" not in reply
