@@ -135,6 +135,7 @@ def apply_action(
         tracking.reopen_reason = note
         tracking.resolved_at = tracking.closed_at = tracking.satisfaction = None
         tracking.extension_days = 0  # the new round has its own time limit from now
+        tracking.urge_count = 0  # and its own 催办 (statistics count every 催办 event)
         note = f"家属不满意（{score}/5），重办：{note}"
     elif action == "urge":
         tracking.urge_count = (tracking.urge_count or 0) + 1

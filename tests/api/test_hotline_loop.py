@@ -180,6 +180,9 @@ def test_urge_is_counted_shown_to_the_department_and_filterable(
     act("scjg01", ticket, "resolve", result="已处理")
     act("rexian01", ticket, "urge", expect=409)  # 办结 ends 催办
     assert client.get("/api/staff/cases?urged=true", headers=dept).json()["items"] == []
+    reopened = act("rexian01", ticket, "reopen", note="家长说没处理", satisfaction=1)
+    assert reopened["urge_count"] == 0  # a new round starts without the old 催办
+    assert act("rexian01", ticket, "urge")["events"][-1]["note"] == "第 1 次催办"
 
 
 def test_return_and_extension_reasons_on_the_card_and_filters(
