@@ -48,8 +48,9 @@ def _cell(value: object) -> str:
 def phone_text(phone: str | None, *, masked: bool = False) -> str:
     """A phone as a text cell: a leading tab makes Excel and LibreOffice keep 0812… as typed.
 
-    (A leading apostrophe shows up literally when a CSV is opened; ="…" is evaluated only when
-    LibreOffice's "Evaluate formulas" import option is on.) The number is masked when asked.
+    (A leading apostrophe shows up literally when a CSV is opened; ="…" is a formula, which the
+    export otherwise never writes, and LibreOffice evaluates only with "Evaluate formulas" on.)
+    tests/api/test_csv_spreadsheet.py opens the export in LibreOffice. Masked when asked.
     """
     if not phone:
         return ""
