@@ -12,7 +12,7 @@ MARKET = "区市场监管局"
 def resolved_case(stack: Stack, result: str) -> tuple[str, str]:
     """A complaint filed through the app and resolved by the lead department; (ticket, pin)."""
     r = httpx.post(
-        f"{stack.url}/api/complaints",
+        f"{stack.internal_url}/api/complaints",  # as the action server files it
         json={
             "text": "小蜜蜂托育园多收了一个月保育费 找园长也不理",
             "phone": "13877771234",

@@ -68,7 +68,7 @@ def app() -> Iterator[dict[str, str]]:
         text=True,
     )
     assert migrate.returncode == 0, migrate.stderr[-2000:]
-    stack = Stack(workdir, port, 0, 0, env)
+    stack = Stack(workdir, port, 0, 0, env, internal_port=free_port())
     stack.start("app")
     try:
         deadline = time.monotonic() + 120
@@ -87,7 +87,7 @@ def app() -> Iterator[dict[str, str]]:
             r = admin.post("/api/admin/users", json={k: v for k, v in body.items() if v})
             assert r.status_code == 201, r.text
         admin.close()
-        yield {"url": stack.url, "db": db_url}
+        yield {"url": stack.url, "internal": stack.internal_url, "db": db_url}
     finally:
         stack.stop("app")
         shutil.rmtree(workdir, ignore_errors=True)
@@ -102,10 +102,10 @@ def _staff(url: str, username: str, password: str = PASSWORD) -> httpx.Client:
     return client
 
 
-def _file(url: str, text: str, phone: str = "13911112222") -> str:
-    """A web complaint with a fixed triage (lead: 区市场监管局); returns the ticket."""
+def _file(app: dict[str, str], text: str, phone: str = "13911112222") -> str:
+    """A web complaint filed as the action server files it, triage fixed (lead: 区市场监管局)."""
     r = httpx.post(
-        f"{url}/api/complaints",
+        f"{app['internal']}/api/complaints",
         json={"text": text, "phone": phone, "channel": "web", "triage": TRIAGE},
         headers={"Authorization": f"Bearer {SERVICE_TOKEN}"},
         timeout=30,
@@ -188,7 +188,7 @@ def test_dissatisfied_follow_up_reopen_resolve_again_satisfied(
     browser: Browser, app: dict[str, str]
 ) -> None:
     url = app["url"]
-    ticket = _file(url, "乐乐托育园退费拖了两个月 说好的钱一直没到账")
+    ticket = _file(app, "乐乐托育园退费拖了两个月 说好的钱一直没到账")
     hot_api, dept_api = _staff(url, "rexian_loop"), _staff(url, "scjg_loop")
     _act(hot_api, ticket, "assign", departments=[MARKET])
     for step in ("accept", "start"):
@@ -246,7 +246,7 @@ def test_dissatisfied_follow_up_reopen_resolve_again_satisfied(
 
 def test_reassign_to_another_department(browser: Browser, app: dict[str, str]) -> None:
     url = app["url"]
-    ticket = _file(url, "小书包托管班老师没有资格证 想请有关部门查一查")
+    ticket = _file(app, "小书包托管班老师没有资格证 想请有关部门查一查")
     _act(_staff(url, "rexian_loop"), ticket, "assign", departments=[MARKET])
     hot = Person(browser, url, "rexian_loop")
     page = hot.case(ticket)
@@ -275,7 +275,7 @@ def test_urge_from_the_queue_shortcut_is_seen_by_the_department(
     browser: Browser, app: dict[str, str]
 ) -> None:
     url = app["url"]
-    ticket = _file(url, "阳光宝贝托育点收费单子不给看 多次索要都不给")
+    ticket = _file(app, "阳光宝贝托育点收费单子不给看 多次索要都不给")
     _act(_staff(url, "rexian_loop"), ticket, "assign", departments=[MARKET])
     hot = Person(browser, url, "rexian_loop")
     page = hot.page
@@ -382,7 +382,7 @@ def test_red_and_yellow_cases_in_the_queue(browser: Browser, app: dict[str, str]
 def test_stats_page_shows_rates_chart_and_csv(browser: Browser, app: dict[str, str]) -> None:
     url = app["url"]
     hot_api, dept_api = _staff(url, "rexian_loop"), _staff(url, "scjg_loop")
-    ticket = _file(url, "托育园收了报名费不开票")
+    ticket = _file(app, "托育园收了报名费不开票")
     _act(hot_api, ticket, "assign", departments=[MARKET])
     for step in ("accept", "start"):
         _act(dept_api, ticket, step)
