@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache, partial
 from typing import Any
 
+from knowledge.clock import today as clock_today
 from knowledge.departments import departments, for_department, lead_department
 from knowledge.leave import format_leave_reply, parse_leave_query
 from knowledge.loader import Knowledge, load_knowledge
@@ -52,11 +53,20 @@ def _sources(kb: Knowledge, citations: Iterable[Citation]) -> list[Source]:
 
 
 def _reply(kb: Knowledge, entry: Entry) -> Answer:
-    """Answer with exactly one entry's text and clauses."""
+    """Answer with the entry's version in force today: the newer rule's text and clause first, then the plan's."""
+    version = entry.version_on(clock_today())
+    if version is None:
+        text, cites = entry.answer, entry.citations
+    else:
+        text = version.answer + (version.earlier or "")
+        record = {d.id for d in kb.documents.values() if d.record}
+        own = [c for c in entry.citations if c.doc not in record]
+        plan = [c for c in entry.citations if c.doc in record]
+        cites = tuple(dict.fromkeys([*own[:1], *version.citations, *own[1:], *plan]))
     return Answer(
         kind="answer",
-        text=entry.answer,
-        sources=_sources(kb, entry.citations),
+        text=text,
+        sources=_sources(kb, cites),
         topic=entry.id,
         entry_ids=[entry.id],
     )

@@ -1,4 +1,4 @@
-"""Leave arithmetic (生育假、护理假、流产假) from the cited rules, as one pure function plus its reply text."""
+"""Leave arithmetic (生育假、护理假、育儿假、流产假) by the birth date, over versioned rules, plus its reply text."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel
 
+from knowledge.clock import today as clock_today
 from knowledge.leave_parse import LeaveQuery, parse_leave_query
 from knowledge.models import Citation
 
 __all__ = [
     "LeaveQuery",
+    "ProvincialRules",
     "LeaveResult",
     "LeaveRules",
     "compute_leave",
@@ -46,17 +48,42 @@ class Rule(BaseModel):
         return Citation(doc=self.doc, section=self.section, quote=self.quote)
 
 
+class ProvincialRules(BaseModel):
+    """One version of the Sichuan rules, for births from effective_from to effective_to (inclusive)."""
+
+    doc: str
+    effective_from: dt.date
+    effective_to: dt.date | None = None
+    applied: str
+    extension: Rule
+    father: Rule
+    parental: Rule | None = None
+    third_child: Rule | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        """True when a birth on `day` falls under this version."""
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+
 class LeaveRules(BaseModel):
     """All leave rules from data/leave_rules.yml."""
 
     base: Rule
     difficult: Rule
     per_extra_baby: Rule
-    extension: Rule
-    father: Rule
     miscarriage_early: Rule
     miscarriage_late: Rule
     miscarriage_threshold_months: float
+    provincial: list[ProvincialRules]
+
+    def version_on(self, day: dt.date) -> ProvincialRules | None:
+        """The Sichuan version for a birth on `day` (None before the earliest one the sources list)."""
+        return next((v for v in self.provincial if v.covers(day)), None)
+
+    @property
+    def current(self) -> ProvincialRules:
+        """The open-ended (latest) version."""
+        return max(self.provincial, key=lambda v: v.effective_from)
 
 
 class LeaveResult(BaseModel):
@@ -71,6 +98,11 @@ class LeaveResult(BaseModel):
     last_day: dt.date | None = None
     father_last_day: dt.date | None = None
     miscarriage: bool = False
+    version: str | None = None
+    applied: str = ""
+    rule_date: dt.date | None = None
+    parental_days: int | None = None
+    third_child_days: int | None = None
 
 
 @lru_cache(maxsize=1)
@@ -102,8 +134,13 @@ def compute_leave(
     babies: int = 1,
     miscarriage_months: float | None = None,
     rules: LeaveRules | None = None,
+    on: dt.date | None = None,
 ) -> LeaveResult:
-    """Mother's and father's days for one birth (or a miscarriage when miscarriage_months is set)."""
+    """Days for one birth under the rules in force on the birth date (no date: on `on`, default today).
+
+    The third-child 30 days are returned apart (third_child_days), never added to mother_days: they need
+    the mother's application and the employer's consent.
+    """
     rules = rules or leave_rules()
     if babies < 1:
         raise ValueError("babies must be at least 1")
@@ -121,6 +158,8 @@ def compute_leave(
             last_day=_last_day(birth_date, rule.days),
             miscarriage=True,
         )
+    day = birth_date or on or clock_today()
+    version = rules.version_on(day)
     breakdown = [("产假", rules.base.days)]
     applied = [rules.base]
     if difficult:
@@ -130,18 +169,30 @@ def compute_leave(
         extra = f"多胞胎多 {babies - 1} 个婴儿"
         breakdown.append((extra, rules.per_extra_baby.days * (babies - 1)))
         applied.append(rules.per_extra_baby)
-    breakdown.append(("四川延长生育假", rules.extension.days))
-    applied += [rules.extension, rules.father]
+    provincial: list[Rule] = []
+    if version is not None:
+        breakdown.append(("四川延长生育假", version.extension.days))
+        provincial = [version.extension, version.father]
+        if version.parental:
+            provincial.append(version.parental)
+    applied += provincial
     mother = sum(days for _, days in breakdown)
+    father = version.father.days if version else None
+    cites = list(dict.fromkeys(r.citation for r in [*provincial, *applied]))
     return LeaveResult(
         mother_days=mother,
-        father_days=rules.father.days,
+        father_days=father,
         rules_applied=[r.rule for r in applied],
         basis=_basis(applied),
-        citations=list(dict.fromkeys(r.citation for r in applied)),
+        citations=cites,
         breakdown=breakdown,
         last_day=_last_day(birth_date, mother),
-        father_last_day=_last_day(birth_date, rules.father.days),
+        father_last_day=_last_day(birth_date, father),
+        version=version.doc if version else None,
+        applied=version.applied if version else "",
+        rule_date=day,
+        parental_days=version.parental.days if version and version.parental else None,
+        third_child_days=version.third_child.days if version and version.third_child else None,
     )
 
 
@@ -175,39 +226,150 @@ def _miscarriage_reply(query: LeaveQuery, rules: LeaveRules) -> tuple[str, list[
     return text, result.citations
 
 
+def _cn(day: dt.date) -> str:
+    """2025年11月28日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _core(result: LeaveResult) -> str:
+    """'女方合计 188 天（…），男方护理假 30 天' for one result."""
+    father = f"，男方护理假 {result.father_days} 天" if result.father_days else ""
+    return f"女方合计 {result.mother_days} 天（{_sum_text(result)}）{father}"
+
+
+def _extras(result: LeaveResult, query: LeaveQuery, rules: LeaveRules) -> str:
+    """Pay, 育儿假 and third-child lines of the version applied."""
+    version = rules.version_on(result.rule_date) if result.rule_date else None
+    text = "生育假、护理假视为出勤，工资福利待遇不变。"
+    if version and version.parental:
+        unit = "个工作日" if "工作日" in version.parental.short else "天"
+        text += f"孩子 3 周岁前，父母每年还各有 {version.parental.days} {unit}育儿假。"
+    if version and version.third_child and query.third_child:
+        third = version.third_child.days
+        text += (
+            f"生育第三个子女的，女方本人申请并经用人单位同意，可以再增加 {third} 天"
+            f"（即最多 {result.mother_days + third} 天），这 {third} 天不会自动加上，需向单位申请。"
+        )
+    return text
+
+
+def _switch_note(day: dt.date, rules: LeaveRules) -> str:
+    """Hedge for a mother whose leave was running when a newer version came into force."""
+    for version in rules.provincial:
+        older = rules.version_on(version.effective_from - dt.timedelta(days=1))
+        if older is None or day >= version.effective_from:
+            continue
+        days = rules.base.days + older.extension.days
+        if day + dt.timedelta(days=days) > version.effective_from:
+            return (
+                f"{_cn(version.effective_from)}新规施行时还在休假的，能否按新规延长，目前没有查到明确规定"
+                "（据报道，新天数适用于当天及以后出生的），请向用人单位人事部门或区卫生健康局确认。"
+            )
+    return ""
+
+
+def _earlier_note(rules: LeaveRules, on: dt.date, query: LeaveQuery) -> str:
+    """One line on the version before the one in force on `on` (for answers without a date)."""
+    version = rules.version_on(on)
+    older = rules.version_on(version.effective_from - dt.timedelta(days=1)) if version else None
+    if version is None or older is None:
+        return ""
+    mother = compute_leave(
+        birth_date=older.effective_from, difficult=query.difficult, babies=query.babies or 1, rules=rules
+    ).mother_days
+    changed = older.extension.days != version.extension.days or older.father.days != version.father.days
+    if not changed:
+        return ""
+    return (
+        f"{_cn(version.effective_from)}前出生的，按原规定延长生育假 {older.extension.days} 天"
+        f"（女方合计 {mother} 天）、男方护理假 {older.father.days} 天。"
+    )
+
+
+def _plan_citation(rules: LeaveRules) -> Citation:
+    """The plan's own leave clause (the district's document of record), cited after the newer rule."""
+    return rules.provincial[0].extension.citation
+
+
 def format_leave_reply(
-    query: LeaveQuery, *, rules: LeaveRules | None = None
+    query: LeaveQuery, *, rules: LeaveRules | None = None, today: dt.date | None = None
 ) -> tuple[str, list[Citation]]:
-    """Plain-Chinese reply for a parsed leave question, and the clauses it relies on."""
+    """Plain-Chinese reply for a parsed leave question, and the clauses it relies on (newest rule first)."""
     rules = rules or leave_rules()
+    today = today or clock_today()
     if query.miscarriage:
         text, cites = _miscarriage_reply(query, rules)
-        text += "现有来源没有写流产适用四川延长的 60 天生育假或男方护理假。"
+        text += "现有来源没有写流产适用四川延长的生育假或男方护理假。"
         return text + REVISION_NOTE, cites
-    if query.babies is None:
-        twins = compute_leave(babies=2, difficult=query.difficult, rules=rules)
-        triplets = compute_leave(babies=3, difficult=query.difficult, rules=rules)
+    babies = query.babies
+    if babies is None:
+        twins = compute_leave(babies=2, difficult=query.difficult, rules=rules, on=today)
+        triplets = compute_leave(babies=3, difficult=query.difficult, rules=rules, on=today)
         text = (
-            f"生育多胞胎的，每多生育 1 个婴儿增加产假 {rules.per_extra_baby.days} 天。"
-            f"{'难产' if query.difficult else ''}双胞胎女方合计 {twins.mother_days} 天，"
-            f"三胞胎合计 {triplets.mother_days} 天；男方护理假 {twins.father_days} 天。"
-            f"{twins.basis}"
+            f"按{twins.applied}（现行规定）：生育多胞胎的，每多生育 1 个婴儿增加产假 "
+            f"{rules.per_extra_baby.days} 天。{'难产' if query.difficult else ''}双胞胎女方合计 "
+            f"{twins.mother_days} 天，三胞胎合计 {triplets.mother_days} 天；男方护理假 {twins.father_days} 天。"
+            f"{_earlier_note(rules, today, query)}{twins.basis}"
         )
-        return text + REVISION_NOTE, twins.citations
+        return text + REVISION_NOTE, [*twins.citations, _plan_citation(rules)]
+    start, end = query.birth_from, query.birth_to
+    if start and end and start != end:
+        first, last = rules.version_on(start), rules.version_on(end)
+        if first is not None and last is not None and first.doc != last.doc:
+            return _split_reply(query, rules, last)
+    day = query.birth_date or start
     result = compute_leave(
-        birth_date=query.birth_date, difficult=query.difficult, babies=query.babies, rules=rules
+        birth_date=query.birth_date,
+        difficult=query.difficult,
+        babies=babies,
+        rules=rules,
+        on=day or today,
     )
-    text = (
-        f"按现行规定，女方合计 {result.mother_days} 天（{_sum_text(result)}），"
-        f"男方护理假 {result.father_days} 天；生育假、护理假视为出勤，工资福利待遇不变。"
-        f"{result.basis}"
-    )
+    if result.version is None:
+        text = (
+            f"现有来源只列出 2016 年起出生适用的四川规定。按国家规定，{_core(result)}。{result.basis}"
+        )
+        return text + REVISION_NOTE, result.citations
+    when = "预产期" if query.due else "出生日期"
+    if day is not None:
+        shown = f"{_cn(start)}—{_cn(end)}" if start and end and start != end else _cn(day)
+        head = f"按{result.applied}计算（{when} {shown}）：{_core(result)}。"
+        note = _switch_note(day, rules)
+    else:
+        head = f"按{result.applied}（现行规定）：{_core(result)}。"
+        note = _earlier_note(rules, today, query)
+    text = head + _extras(result, query, rules) + note + result.basis
     if query.caesarean and not query.difficult:
         text += "剖腹产本身不等于难产：规定只写了难产增加产假 15 天，是否按难产认定请以单位人事部门或区人力资源社会保障局的答复为准。"
-    if result.last_day and query.birth_date:
+    if result.last_day and query.birth_date and result.father_last_day:
         text += (
             f"如从 {query.birth_date.isoformat()} 当天起连续计算，女方 {result.mother_days} 天的最后一天是 "
             f"{result.last_day.isoformat()}，男方 {result.father_days} 天的最后一天是 "
-            f"{result.father_last_day.isoformat() if result.father_last_day else ''}。"
+            f"{result.father_last_day.isoformat()}。"
         )
-    return text + REVISION_NOTE, result.citations
+    cites = list(result.citations)
+    if result.version != rules.provincial[0].doc:
+        cites.append(_plan_citation(rules))
+    return text + REVISION_NOTE, cites
+
+
+def _split_reply(
+    query: LeaveQuery, rules: LeaveRules, newer: ProvincialRules
+) -> tuple[str, list[Citation]]:
+    """The stated span straddles a change of rule: give both results and ask for the exact date."""
+    babies = query.babies or 1
+    after = compute_leave(
+        birth_date=newer.effective_from, difficult=query.difficult, babies=babies, rules=rules
+    )
+    before_day = newer.effective_from - dt.timedelta(days=1)
+    before = compute_leave(
+        birth_date=before_day, difficult=query.difficult, babies=babies, rules=rules
+    )
+    text = (
+        f"规定在 {_cn(newer.effective_from)} 改了，要看具体出生日期：{_cn(newer.effective_from)}及以后出生的，"
+        f"按{after.applied}，{_core(after)}；{_cn(before_day)}及以前出生的，按{before.applied}，"
+        f"{_core(before)}。请告诉我具体出生日期，我按那天的规定算。"
+        + _switch_note(before_day, rules)
+    )
+    cites = list(dict.fromkeys([*after.citations, *before.citations]))
+    return text + REVISION_NOTE, cites

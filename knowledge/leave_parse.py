@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 
 from pydantic import BaseModel
 
+from knowledge.clock import today as clock_today
+from knowledge.dates import parse_date
 from knowledge.text import normalize
 
 _DIGITS = {
@@ -37,8 +40,40 @@ _TOTAL = re.compile(r"总共|一共|加起来|合计|总计|全部|累计|总天
 # enough ("双胞胎母乳喂养" is a feeding question); "多久"/"几号" count only next to 休/假/上班.
 _LEAVE = re.compile(
     r"(?<!虚)假|休(?!息)|休息(?:多少|几|多久|多长)|天数|多少天|几天|"
-    r"上班|返岗|复工|回单位|月子"
+    r"上班|返岗|复工|回单位|月子|maternity|paternity|leave"
 )
+# Other leave and benefits are answered by their own entries, not by the birth-leave arithmetic.
+_OTHER_TOPIC = re.compile(r"育儿假|婚假|补贴|个税|扣除|体检|疫苗|访视")
+_BIRTH_LEAVE = re.compile(r"产假|生育假|护理假|陪产|maternity|paternity")
+_THIRD_CHILD = re.compile(r"三孩|第三胎|第三个(?:孩子|娃|宝|小孩)|老三|三胎(?!一起)|third child")
+_DUE = re.compile(r"预产期|预计|怀孕|还没生|快生|快要生|要生了|将要|准备生|打算生|\bdue\b|expect")
+_SHORT_YEAR = re.compile(r"(?<!\d)(\d{2})\s*年(?=\s*\d{1,2}\s*月)")
+_YEAR_WORDS = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
+_YEAR = r"(?:(?P<year>\d{4})\s*年|(?P<yword>前年|去年|今年|明年|后年))"
+_YEAR_MONTH = re.compile(_YEAR + r"\s*(?P<month>\d{1,2})\s*月(?!\s*\d)")
+_BARE_MONTH = re.compile(r"(?<![\d年])(?P<month>\d{1,2})\s*月份?(?:生|出生|的时候|底|初|中)?(?!\s*\d)")
+_SEASONS = {
+    "开春": (2, 4),
+    "春天": (3, 5),
+    "春季": (3, 5),
+    "夏天": (6, 8),
+    "夏季": (6, 8),
+    "秋天": (9, 11),
+    "秋季": (9, 11),
+    "冬天": (12, 14),
+    "冬季": (12, 14),
+    "年初": (1, 2),
+    "年底": (11, 12),
+    "年末": (11, 12),
+    "上半年": (1, 6),
+    "下半年": (7, 12),
+}
+_SEASON = re.compile(_YEAR + r"\s*(?:的)?\s*(?P<season>" + "|".join(_SEASONS) + ")")
+_YEAR_ONLY = re.compile(_YEAR + r"\s*(?:的时候)?\s*(?:生|出生|生的|出生的|要生|预产)")
+_EN_MONTHS = {
+    m.lower(): i for i, m in enumerate(calendar.month_name) if m
+} | {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
+_EN_DATE = re.compile(r"\b(" + "|".join(sorted(_EN_MONTHS, key=len, reverse=True)) + r")\w*\s+(\d{4})\b", re.I)
 _MULTIPLE = [
     (re.compile(r"双胞胎|双胎|双生|龙凤胎|俩宝|两个宝宝同时"), 2),
     (re.compile(r"三胞胎|三胎一起"), 3),
@@ -67,6 +102,10 @@ class LeaveQuery(BaseModel):
     caesarean: bool = False
     vaginal: bool = False
     asks_total: bool = False
+    birth_from: dt.date | None = None
+    birth_to: dt.date | None = None
+    due: bool = False
+    third_child: bool = False
 
 
 def cn_number(token: str) -> float | None:
@@ -83,6 +122,14 @@ def cn_number(token: str) -> float | None:
     if len(token) == 1:
         return float(_DIGITS[token])
     return None
+
+
+def _date_text(text: str) -> str:
+    """Text with pregnancy lengths and leave lengths removed, so 3个月 or 98天 is never read as a date."""
+    text = re.sub(
+        r"\d+(?:\.\d+)?\s*(?:个\s*(?:多|半)?\s*月|(?:个)?\s*(?:多|半)?\s*(?:周|星期|礼拜))", " ", text
+    )
+    return re.sub(r"\d+\s*天", " ", text)
 
 
 def _weeks(text: str) -> float | None:
@@ -122,19 +169,51 @@ def _babies(text: str) -> int | None:
     return 1
 
 
-def _birth_date(text: str, today: dt.date) -> dt.date | None:
-    """A birth date written as 2024年3月5日 / 2024-3-5 / 3月5号 (this year)."""
-    found = _FULL_DATE.search(text)
-    try:
-        if found:
-            return dt.date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
-        found = _MONTH_DAY.search(text)
-        if found:
-            month, day = cn_number(found.group(1)), cn_number(found.group(2))
-            if month and day:
-                return dt.date(today.year, int(month), int(day))
-    except ValueError:
-        return None
+def _month_range(year: int, first: int, last: int) -> tuple[dt.date, dt.date]:
+    """First day of month `first` to the last day of month `last` (months past 12 roll into next year)."""
+    end_year, end_month = year + (last - 1) // 12, (last - 1) % 12 + 1
+    end_day = calendar.monthrange(end_year, end_month)[1]
+    return dt.date(year, first, 1), dt.date(end_year, end_month, end_day)
+
+
+def _year_of(match: re.Match[str], today: dt.date) -> int:
+    """Year written as digits or as 去年/明年…."""
+    if match.group("year"):
+        return int(match.group("year"))
+    return today.year + _YEAR_WORDS[match.group("yword")]
+
+
+def birth_period(text: str, *, today: dt.date, due: bool = False) -> tuple[dt.date, dt.date] | None:
+    """The day or span a birth (or due) date names: 2025年11月29日, 2022年3月, 前年冬天, 明年开春, Feb 2027."""
+    text = _SHORT_YEAR.sub(lambda m: f"20{m.group(1)}年", text)
+    exact = parse_date(text, today=today, prefer="future" if due else "past")
+    if exact.value and exact.matched and re.search(r"[年月日号/\-]|天", exact.matched):
+        if re.search(r"\d\s*[日号]|\d{4}\s*[-/.]|天|初|中|底|末|旬|头", exact.matched):
+            return exact.value, exact.value
+    found = _YEAR_MONTH.search(text)
+    if found and 1 <= int(found.group("month")) <= 12:
+        month = int(found.group("month"))
+        return _month_range(_year_of(found, today), month, month)
+    found = _SEASON.search(text)
+    if found:
+        first, last = _SEASONS[found.group("season")]
+        return _month_range(_year_of(found, today), first, last)
+    found = _YEAR_ONLY.search(text)
+    if found:
+        return _month_range(_year_of(found, today), 1, 12)
+    found = _EN_DATE.search(text)
+    if found:
+        month = _EN_MONTHS[found.group(1).lower()[:3]]
+        return _month_range(int(found.group(2)), month, month)
+    found = _BARE_MONTH.search(text)
+    if found and 1 <= int(found.group("month")) <= 12:
+        month = int(found.group("month"))
+        year = today.year
+        if due and month < today.month:
+            year += 1
+        if not due and month > today.month:
+            year -= 1
+        return _month_range(year, month, month)
     return None
 
 
@@ -146,13 +225,22 @@ def parse_leave_query(
     assume_leave: the conversation is already about leave (a follow-up like "那双胞胎呢").
     """
     norm = normalize(text)
-    today = today or dt.date.today()
+    today = today or clock_today()
+    if _OTHER_TOPIC.search(norm) and not _BIRTH_LEAVE.search(norm):
+        return None
     leave_talk = assume_leave or bool(_LEAVE.search(norm))
     miscarriage = bool(_MISCARRIAGE.search(norm))
     babies = _babies(norm)
-    birth = _birth_date(norm, today)
+    due = bool(_DUE.search(norm))
+    period = None if miscarriage else birth_period(_date_text(norm), today=today, due=due)
+    birth = period[0] if period and period[0] == period[1] else None
+    third = bool(_THIRD_CHILD.search(norm))
     query = LeaveQuery(
-        birth_date=None if miscarriage else birth,
+        birth_from=period[0] if period else None,
+        birth_to=period[1] if period else None,
+        due=due,
+        third_child=third,
+        birth_date=birth,
         difficult=bool(_DIFFICULT.search(norm)),
         babies=babies,
         miscarriage=miscarriage,
@@ -170,6 +258,8 @@ def parse_leave_query(
         or query.caesarean
         or query.vaginal
         or query.asks_total
-        or birth is not None
+        or period is not None
+        or third
+        or bool(_BIRTH_LEAVE.search(norm) and re.search(r"maternity|paternity", norm))
     )
     return query if (leave_talk and modifiers) else None

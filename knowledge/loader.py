@@ -118,6 +118,12 @@ def load_entries(data_dir: Path = DATA_DIR) -> list[Entry]:
             for key in ("answer", "title"):
                 if isinstance(item.get(key), str):
                     item[key] = tidy(item[key])
+            item["versions"] = [
+                {**v, "answer": tidy(v["answer"])}
+                if isinstance(v, dict) and isinstance(v.get("answer"), str)
+                else v
+                for v in item.get("versions") or []
+            ]
             if isinstance(item.get("quote"), str) and not item["quote"].strip():
                 raise KnowledgeDataError(f"{where}: empty quote")
             try:
@@ -128,7 +134,7 @@ def load_entries(data_dir: Path = DATA_DIR) -> list[Entry]:
                 raise KnowledgeDataError(f"{where}: duplicate id (also in {seen[entry.id]})")
             if entry.title in titles:
                 raise KnowledgeDataError(f"{where}: duplicate title (also {titles[entry.title]})")
-            for cite in entry.citations:
+            for cite in entry.all_citations():
                 _check_citation(cite, where, docs, texts)
             seen[entry.id] = path
             titles[entry.title] = entry.id

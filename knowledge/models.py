@@ -42,17 +42,30 @@ class Document(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     id: str
+    series: str = ""
     title: str
     full_title: str
-    number: str
+    number: str = ""
     issuer: str
-    issued: dt.date
+    issued: dt.date | None = None
+    effective_from: dt.date | None = None
+    effective_to: dt.date | None = None
+    supersedes: str | None = None
+    record: bool = False
+    note: str = ""
+    reported: tuple[str, ...] = ()
+    last_checked: dt.date | None = None
     source: str
 
     @property
     def display(self) -> str:
         """Citation label shown to users, e.g. 攀仁府办〔2020〕128号《…》."""
         return f"{self.number}《{self.title}》"
+
+    def in_force(self, day: dt.date) -> bool:
+        """True when `day` lies within effective_from … effective_to (open ends count as in force)."""
+        starts = self.effective_from is None or self.effective_from <= day
+        return starts and (self.effective_to is None or day <= self.effective_to)
 
 
 class Citation(BaseModel):
@@ -63,6 +76,30 @@ class Citation(BaseModel):
     doc: str
     section: str = Field(min_length=1)
     quote: str = Field(min_length=1)
+
+
+class EntryVersion(BaseModel):
+    """A newer rule's answer for an entry, in force from a date (the entry's own text is the plan's)."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    effective_from: dt.date
+    effective_to: dt.date | None = None
+    answer: str = Field(min_length=2)
+    doc: str
+    section: str = Field(min_length=1)
+    quote: str = Field(min_length=1)
+    extra_sources: tuple[Citation, ...] = ()
+    earlier: str = ""
+
+    @property
+    def citations(self) -> tuple[Citation, ...]:
+        """The newer rule's clause first, then its supporting clauses."""
+        return (Citation(doc=self.doc, section=self.section, quote=self.quote), *self.extra_sources)
+
+    def in_force(self, day: dt.date) -> bool:
+        """True when this version applies on `day`."""
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 
 
 class Entry(BaseModel):
@@ -82,6 +119,7 @@ class Entry(BaseModel):
     tags: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     group: str = ""
+    versions: tuple[EntryVersion, ...] = ()
 
     @field_validator("quote", "answer", "title")
     @classmethod
@@ -105,6 +143,18 @@ class Entry(BaseModel):
     def citations(self) -> tuple[Citation, ...]:
         """Main clause first, then any supporting clauses."""
         return (Citation(doc=self.doc, section=self.section, quote=self.quote), *self.extra_sources)
+
+    def version_on(self, day: dt.date) -> EntryVersion | None:
+        """The newest version in force on `day`, or None when the entry's own (plan) text applies."""
+        live = [v for v in self.versions if v.in_force(day)]
+        return max(live, key=lambda v: v.effective_from) if live else None
+
+    def all_citations(self) -> tuple[Citation, ...]:
+        """Every clause the entry or any of its versions quotes (for checks)."""
+        out = list(self.citations)
+        for version in self.versions:
+            out.extend(version.citations)
+        return tuple(out)
 
 
 class Source(BaseModel):

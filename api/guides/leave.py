@@ -6,19 +6,17 @@ import datetime as dt
 import re
 from functools import lru_cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
-
 import yaml
 
 from api.guides.schemas import LeaveParsed, LeaveParseRequest, LeaveReply, LeaveRequest
 from api.guides.sources import to_sources
 from api.guides.stepaside import step_aside
+from knowledge.clock import today as clock_today
 from knowledge.dates import Prefer, parse_date
-from knowledge.leave import REVISION_NOTE, compute_leave, parse_leave_query
+from knowledge.leave import REVISION_NOTE, compute_leave, leave_rules, parse_leave_query
 from knowledge.text import normalize
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "leave_form.yml"
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,2}(?:\.\d)?)\s*(?:个|个月|月)?\s*$")
 _SPANS = re.compile(r"[\d一二两三四五六七八九十]+\s*个\s*(?:多|半)?\s*(?:月|星期|礼拜|小时)")
 _PREFER: dict[str | None, Prefer] = {
@@ -36,8 +34,8 @@ def _words() -> dict:
 
 
 def local_today() -> dt.date:
-    """Today in 仁和区 (Asia/Shanghai)."""
-    return dt.datetime.now(LOCAL_TZ).date()
+    """Today in 仁和区 (Asia/Shanghai), from the one clock tests can fix."""
+    return clock_today()
 
 
 def _first(text: str, table: dict) -> str | None:
@@ -114,12 +112,29 @@ def calculate(request: LeaveRequest) -> LeaveReply:
     if request.event == "miscarriage":
         return _miscarriage(request)
     result = compute_leave(
-        birth_date=request.date, difficult=request.delivery == "difficult", babies=request.babies
+        birth_date=request.date,
+        difficult=request.delivery == "difficult",
+        babies=request.babies,
+        on=local_today(),
     )
     parts = "＋".join(f"{label} {days} 天" for label, days in result.breakdown)
+    when = "现行规定" if request.date is None else f"{'预产期' if request.event == 'due' else '出生日期'} {_cn_date(request.date)}"
     lines = [
-        f"女方生育假共 {result.mother_days} 天（{parts}）；男方护理假 {result.father_days} 天。"
+        f"按{result.applied}（{when}）：女方生育假共 {result.mother_days} 天（{parts}）；"
+        f"男方护理假 {result.father_days} 天。"
     ]
+    if result.third_child_days:
+        lines.append(
+            f"生育第三个子女的，女方本人申请并经用人单位同意，可再增加 {result.third_child_days} 天，"
+            "不会自动加上。"
+        )
+    if request.date is None:
+        earlier = leave_rules().version_on(leave_rules().current.effective_from - dt.timedelta(days=1))
+        if earlier is not None:
+            lines.append(
+                f"{_cn_date(leave_rules().current.effective_from)}前出生的，按原规定延长生育假 "
+                f"{earlier.extension.days} 天、男方护理假 {earlier.father.days} 天。"
+            )
     if request.date and result.last_day and result.father_last_day:
         if request.event == "due":
             lines.append(
@@ -133,6 +148,8 @@ def calculate(request: LeaveRequest) -> LeaveReply:
                 f"{_cn_date(result.last_day)}，男方最后一天是 {_cn_date(result.father_last_day)}。"
             )
     lines.append("生育假、护理假视为出勤，工资福利待遇不变。")
+    if result.parental_days:
+        lines.append(f"孩子 3 周岁前，父母每年还各有 {result.parental_days} 天育儿假。")
     lines.append(f"适用规则：{result.basis}")
     lines.append(REVISION_NOTE)
     return LeaveReply(
@@ -155,7 +172,7 @@ def _miscarriage(request: LeaveRequest) -> LeaveReply:
         lines.append(
             f"如从 {_cn_date(request.date)} 当天起连续计算，最后一天是 {_cn_date(result.last_day)}。"
         )
-    lines.append("现有来源没有写流产适用四川延长的 60 天生育假或男方护理假。")
+    lines.append("现有来源没有写流产适用四川延长的生育假或男方护理假。")
     lines.append(f"适用规则：{result.basis}")
     lines.append(REVISION_NOTE)
     return LeaveReply(

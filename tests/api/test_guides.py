@@ -191,11 +191,12 @@ def test_leave_every_birth_combination(
         "/api/internal/leave",
         {"event": event, "date": start.isoformat(), "delivery": delivery, "babies": babies},
     )
-    mother = 98 + (15 if delivery == "difficult" else 0) + 15 * (babies - 1) + 60
+    mother = 98 + (15 if delivery == "difficult" else 0) + 15 * (babies - 1) + 90
     assert body["mother_days"] == mother
-    assert body["father_days"] == 20
+    assert body["father_days"] == 30
     assert body["last_day"] == (start + dt.timedelta(days=mother - 1)).isoformat()
-    assert body["father_last_day"] == (start + dt.timedelta(days=19)).isoformat()
+    assert body["father_last_day"] == (start + dt.timedelta(days=29)).isoformat()
+    assert "按2025年11月28日起施行的" in body["text"]
     last = start + dt.timedelta(days=mother - 1)
     assert f"{last.year}年{last.month}月{last.day}日" in body["text"]
     assert "适用规则" in body["text"] and "人力资源社会保障局" in body["text"]
@@ -213,7 +214,39 @@ def test_leave_miscarriage(client: TestClient, months: float, days: int) -> None
     assert body["mother_days"] == days
     assert body["father_days"] is None
     assert body["last_day"] == (dt.date(2026, 11, 20) + dt.timedelta(days=days - 1)).isoformat()
-    assert "60 天" in body["text"] and "人力资源社会保障局" in body["text"]
+    assert "没有写流产适用四川延长的生育假" in body["text"] and "人力资源社会保障局" in body["text"]
+
+
+@pytest.mark.parametrize(
+    ("date", "mother", "father", "applied"),
+    [
+        ("2021-09-28", 158, 20, "2016年修订"),
+        ("2021-09-29", 158, 20, "2021年9月29日起施行"),
+        ("2025-11-27", 158, 20, "2021年9月29日起施行"),
+        ("2025-11-28", 188, 30, "2025年11月28日起施行"),
+    ],
+)
+def test_leave_calculator_uses_the_rule_of_the_birth_date(
+    client: TestClient, date: str, mother: int, father: int, applied: str
+) -> None:
+    body = _post(
+        client,
+        "/api/internal/leave",
+        {"event": "birth", "date": date, "delivery": "normal", "babies": 1},
+    )
+    assert (body["mother_days"], body["father_days"]) == (mother, father)
+    assert applied in body["text"]
+
+
+def test_leave_calculator_without_a_date_uses_today_and_names_the_earlier_rule(
+    client: TestClient,
+) -> None:
+    from knowledge.clock import fixed_today
+
+    with fixed_today(dt.date(2026, 12, 1)):
+        body = _post(client, "/api/internal/leave", {"event": "birth", "delivery": "normal", "babies": 1})
+    assert body["mother_days"] == 188 and body["father_days"] == 30
+    assert "2025年11月28日前出生的，按原规定延长生育假 60 天、男方护理假 20 天" in body["text"]
 
 
 def _ranking(*pairs: tuple[str, float]) -> list[dict[str, Any]]:

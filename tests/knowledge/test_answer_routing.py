@@ -125,8 +125,8 @@ def test_leave_words_still_start_the_sum() -> None:
         ("辞职在家带娃一年了 想找个离家近的工作 有啥帮扶", "employment-support"),
         ("因为要带娃我辞职了，现在没工作 政府管再就业不", "employment-support"),
         ("带娃没工作了，想找个活干", "employment-support"),
-        ("宝宝满月了 要去哪做体检", "infant-health-services"),
-        ("42天检查在哪做啊", "infant-health-services"),
+        ("宝宝满月了 要去哪做体检", "child-health-checkups"),  # the newer, more specific entry
+        ("42天检查在哪做啊", "child-health-checkups"),
         ("娃身高体重长得好不好 去哪查", "infant-health-services"),
         ("儿保查体是啥 免费吗", "infant-health-services"),
         ("托育有几种托法", "service-types"),
