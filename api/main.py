@@ -37,6 +37,8 @@ from api.staff.routes import router as staff_router
 from api.triage.routes import internal_router as triage_internal_router
 from api.triage.routes import router as triage_router
 from api.wechat.routes import router as wechat_router
+from knowledge import workdays
+from knowledge.clock import today
 
 STATIC = Path(__file__).parent / "static"
 
@@ -48,6 +50,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     _configure_logging(settings.log_level)
     app.state.engine = EngineClient(settings)
     bootstrap_admin(settings)
+    _warn_missing_holidays()
     yield
     await app.state.engine.aclose()
 
@@ -66,6 +69,17 @@ def _configure_logging(level: str) -> None:
     """One log format; httpx request lines stay off because engine API URLs carry ?token=."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def _warn_missing_holidays() -> None:
+    """Deadlines in a year without holiday data count weekends only: tell the operators at start-up."""
+    missing = workdays.missing_years(today())
+    if missing:
+        logging.getLogger("api.calendar").warning(
+            "no holiday/调休 data for %s: working-day deadlines there count weekends only and are marked "
+            "provisional; add the State Council schedule to knowledge/data/holidays.yml",
+            ", ".join(map(str, missing)),
+        )
 
 
 def create_app() -> FastAPI:

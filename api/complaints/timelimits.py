@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, Field, model_validator
 
 from api.complaints.tickets import TICKET_TZ
+from knowledge import workdays
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "time_limits.yml"
 
@@ -19,6 +20,7 @@ class Limit(BaseModel):
 
     hours: int | None = Field(default=None, gt=0)
     working_days: int | None = Field(default=None, gt=0)
+    source: str = Field(min_length=1)
 
     @model_validator(mode="after")
     def _one_unit(self) -> Limit:
@@ -48,6 +50,7 @@ class TimeLimits(BaseModel):
     confirmed: bool
     default_level: str
     levels: dict[str, Level]
+    kinds: dict[str, Limit] = {}
 
     @model_validator(mode="after")
     def _default_exists(self) -> TimeLimits:
@@ -72,13 +75,8 @@ def load_time_limits(path: Path = DATA_FILE) -> TimeLimits:
 
 
 def is_workday(day: date) -> bool:
-    """Chinese working day (holidays and 调休 from chinesecalendar; weekdays past its data range)."""
-    try:
-        import chinese_calendar
-
-        return bool(chinese_calendar.is_workday(day))
-    except (ImportError, NotImplementedError):
-        return day.weekday() < 5
+    """Chinese working day: knowledge/data/holidays.yml, then chinesecalendar, else weekdays (provisional)."""
+    return workdays.is_workday(day)
 
 
 def add_working_days(start: date, days: int) -> date:

@@ -44,6 +44,7 @@ class CaseItem(BaseModel):
     excerpt: str
     created_at: datetime
     due_at: datetime | None
+    due_provisional: bool = False
     sla: Sla
     repeat_count: int
     reason_kind: ReasonKind | None = None
@@ -113,6 +114,7 @@ class CaseDetail(BaseModel):
     created_at: datetime
     updated_at: datetime
     due_at: datetime | None
+    due_provisional: bool = False
     sla: Sla
     triage: dict[str, Any] | None
     departments: list[str]

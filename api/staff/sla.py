@@ -15,6 +15,7 @@ from typing import Literal
 
 from api.complaints.tickets import TICKET_TZ
 from api.complaints.timelimits import Limit, is_workday, load_time_limits
+from knowledge.workdays import provisional as _provisional
 
 Colour = Literal["green", "yellow", "red", "none"]
 DAY = 86_400.0
@@ -64,6 +65,7 @@ class Deadline:
     due_at: datetime
     allowed_seconds: float
     working_days: bool
+    provisional: bool = False
 
     def remaining(self, now: datetime) -> float:
         """Seconds left (working-day time for day limits, clock time for hour limits)."""
@@ -92,11 +94,18 @@ def deadline(
     _name, level = load_time_limits().level_for(urgency)
     if state in ACCEPT_STATES:
         due, allowed, days = _due(created_at, level.sign_for, 0)
-        return Deadline("accept", due, allowed, days)
+        return Deadline("accept", due, allowed, days, _is_provisional(created_at, due, days))
     if state in RESOLVE_STATES:
         due, allowed, days = _due(created_at, level.finish, extension_days)
-        return Deadline("resolve", due, allowed, days)
+        return Deadline("resolve", due, allowed, days, _is_provisional(created_at, due, days))
     return None
+
+
+def _is_provisional(start: datetime, due: datetime, working_days: bool) -> bool:
+    """A working-day deadline that crosses a year without holiday data is only an estimate."""
+    if not working_days:
+        return False
+    return _provisional(start.astimezone(TICKET_TZ).date(), due.astimezone(TICKET_TZ).date())
 
 
 def colour(dl: Deadline | None, *, now: datetime, yellow_ratio: float) -> Colour:

@@ -141,10 +141,20 @@ def test_tickets_restart_each_shanghai_day(settings) -> None:
     assert tickets == ["TY20261128-0001", "TY20261128-0002", "TY20261129-0001"]
 
 
-def test_time_limits_file_is_valid_and_marked_unconfirmed() -> None:
+def test_time_limits_follow_the_sichuan_12345_rules_with_sources() -> None:
     limits = load_time_limits()
     assert set(limits.levels) >= {"urgent", "normal"}
-    assert limits.confirmed is False
+    assert limits.confirmed is True
+    assert {k: v.working_days for k, v in limits.kinds.items()} == {
+        "咨询": 3,
+        "求助": 7,
+        "意见建议": 7,
+        "投诉举报": 15,
+    }
+    assert limits.levels["normal"].finish.working_days == limits.kinds["投诉举报"].working_days
+    for level in limits.levels.values():
+        for limit in (level.sign_for, level.reply, level.finish):
+            assert limit.source
     assert limits.level_for("紧急")[0] == "urgent"
     assert limits.level_for(None)[0] == limits.default_level
     assert limits.level_for("不知道")[0] == limits.default_level

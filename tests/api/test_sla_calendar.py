@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -60,8 +61,9 @@ def test_resolve_deadline_with_extension() -> None:
         state="办理中", urgency="normal", created_at=at(2025, 9, 30, 17), extension_days=2
     )
     assert plain is not None and extended is not None
-    assert plain.due_at == at(2025, 10, 14, 17)
-    assert extended.due_at == at(2025, 10, 16, 17)
+    # 15 working days (12345 投诉举报): 10-09 … with the 调休 Saturday 10-11 → 10-28; +2 → 10-30
+    assert plain.due_at == at(2025, 10, 28, 17)
+    assert extended.due_at == at(2025, 10, 30, 17)
 
 
 def test_urgent_accept_is_two_clock_hours_even_on_a_holiday() -> None:
@@ -84,3 +86,66 @@ def test_due_instant_is_aware_and_in_the_callers_zone() -> None:
     due = add_working_days(at(2025, 9, 30, 17).astimezone(UTC), 1)
     assert due.tzinfo is UTC and due == at(2025, 10, 9, 17)
     assert due - at(2025, 9, 30, 17) == timedelta(days=9)
+
+
+# --- across 2026-12-31 into 2027: chinesecalendar has no 2027 data -----------------------------------
+
+from knowledge.workdays import (  # noqa: E402
+    HolidayCalendar,
+    HolidayYear,
+    is_workday,
+    missing_years,
+    packaged_calendar,
+    use_calendar,
+)
+
+WITH_2027 = HolidayCalendar(
+    years={
+        **packaged_calendar().years,
+        # a reviewed 2027 entry as an admin would add it (元旦 Fri 01-01; a 调休 Sunday 01-10 for the test)
+        2027: HolidayYear(
+            source="test schedule", holidays=[dt.date(2027, 1, 1)], workdays=[dt.date(2027, 1, 10)]
+        ),
+    }
+)
+
+
+def test_2027_without_holiday_data_counts_weekends_only_and_is_provisional() -> None:
+    filed = at(2026, 12, 30, 10)  # Wed
+    assert missing_years(dt.date(2026, 12, 1)) == [2027]
+    # Thu 12-31, Fri 01-01 (counted: no data), Mon 01-04 … 15 working days → Wed 2027-01-20 10:00
+    assert add_working_days(filed, 15) == at(2027, 1, 20, 10)
+    dl = deadline(state="办理中", urgency="normal", created_at=filed)
+    assert dl is not None and dl.provisional and dl.due_at == at(2027, 1, 20, 10)
+    inside = deadline(state="办理中", urgency="normal", created_at=at(2026, 11, 2, 10))
+    assert inside is not None and not inside.provisional
+
+
+def test_2027_with_holiday_data_skips_the_holiday_and_counts_the_tiaoxiu_sunday() -> None:
+    with use_calendar(WITH_2027):
+        assert missing_years(dt.date(2026, 12, 1)) == []
+        assert not is_workday(dt.date(2027, 1, 1)) and is_workday(dt.date(2027, 1, 10))
+        filed = at(2026, 12, 30, 10)
+        # 01-01 is off (+1 day) but Sun 01-10 works (−1 day): same due day, not provisional
+        dl = deadline(state="办理中", urgency="normal", created_at=filed)
+        assert dl is not None and not dl.provisional
+        assert dl.due_at == at(2027, 1, 20, 10)
+        assert add_working_days(at(2026, 12, 31, 10), 1) == at(2027, 1, 4, 10)  # over 元旦 weekend
+
+
+def test_2027_holiday_only_moves_the_deadline() -> None:
+    only_holiday = HolidayCalendar(
+        years={2027: HolidayYear(source="test", holidays=[dt.date(2027, 1, 1)])}
+    )
+    with use_calendar(only_holiday):
+        assert add_working_days(at(2026, 12, 31, 10), 1) == at(2027, 1, 4, 10)
+    # without data, Fri 2027-01-01 counts as a working day
+    assert add_working_days(at(2026, 12, 31, 10), 1) == at(2027, 1, 1, 10)
+
+
+def test_the_packaged_file_agrees_with_chinesecalendar_for_2026() -> None:
+    lib = HolidayCalendar(years={})
+    day = dt.date(2026, 1, 1)
+    while day.year == 2026:
+        assert packaged_calendar().status(day) == lib.status(day), day
+        day += dt.timedelta(days=1)

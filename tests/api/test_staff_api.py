@@ -254,6 +254,7 @@ def test_queue_filters_overdue_and_handoffs(client, bearer, file_case) -> None:
         "excerpt",
         "created_at",
         "due_at",
+        "due_provisional",
         "sla",
         "repeat_count",
         "reason_kind",

@@ -27,7 +27,7 @@ function renderHead(d) {
   document.title = `${d.ticket} · 工单详情 · 托育助手热线工作台`;
   const badges = clear($("c-badges"));
   badges.append(stateBadge(d.state), urgencyBadge(d.urgency), badge(KINDS[d.kind] || d.kind || "投诉", "kind"));
-  badges.appendChild(slaMark(d.sla, d.due_at));
+  badges.appendChild(slaMark(d.sla, d.due_at, d.due_provisional));
   badges.lastChild.title = "当前环节截止时间";
   if (d.urge_count > 0) badges.appendChild(badge(`催办 ×${d.urge_count}`, "urge"));
   if (d.reopen_count > 0) badges.appendChild(badge(`重办 ${d.reopen_count} 次`, "reopen"));
@@ -129,7 +129,7 @@ function renderInfo(d) {
     ["渠道", CHANNELS[d.channel] || d.channel],
     ["受理时间", fmtTime(d.created_at)],
     ["更新时间", fmtTime(d.updated_at)],
-    ["当前截止", d.due_at ? slaMark(d.sla, d.due_at) : null],
+    ["当前截止", d.due_at ? slaMark(d.sla, d.due_at, d.due_provisional) : null],
     ["满意度", sat >= 1 && sat <= 5 ? `${sat} / 5` : null],
     ["催办", d.urge_count > 0 ? `${d.urge_count} 次` : null],
     ["重办", d.reopen_count > 0 ? `${d.reopen_count} 次` : null],

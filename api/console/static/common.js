@@ -168,13 +168,14 @@ export function stateBadge(state) {
 }
 
 /** Coloured SLA dot with the due time next to it and the meaning in words for screen readers. */
-export function slaMark(sla, dueAt) {
+export function slaMark(sla, dueAt, provisional = false) {
   const key = SLA[sla] ? sla : "none";
   const wrap = el("span", "sla sla--" + key);
-  wrap.title = SLA[key];
+  wrap.title = provisional ? SLA[key] + "（暂估：该年度节假日安排尚未录入，只按周末计算）" : SLA[key];
   wrap.appendChild(el("span", "sla__dot"));
   wrap.appendChild(el("span", "visually-hidden", SLA[key] + "，"));
   wrap.appendChild(document.createTextNode(dueAt ? fmtTime(dueAt) : SLA[key]));
+  if (provisional && dueAt) wrap.appendChild(el("span", "sla__provisional", "（暂估）"));
   return wrap;
 }
 

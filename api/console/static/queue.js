@@ -89,7 +89,7 @@ function buildRow(item, index) {
   cell(tr, item.lead_department || (item.departments && item.departments[0]), "col-lead");
   cell(tr, [item.institution, item.place].filter(Boolean).join(" / "), "col-optional col-place");
   cell(tr, fmtTime(item.created_at), "nowrap col-optional col-created");
-  cell(tr, slaMark(item.sla, item.due_at));
+  cell(tr, slaMark(item.sla, item.due_at, item.due_provisional));
   const n = Number(item.repeat_count) || 0;
   const rep = cell(tr, n > 0 ? el("span", "repeat", "×" + n) : "—", "num");
   if (n > 0) rep.title = `同类重复 ${n} 件`;
