@@ -18,7 +18,7 @@ export PYTHONWARNINGS ?= ignore
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install run test train lint format eval shell bench admin validate clean chromium test-app test-engine test-stories test-nlu db secrets
+.PHONY: help install run test train lint format eval kb-check shell bench admin validate clean chromium test-app test-engine test-stories test-nlu db secrets
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -91,6 +91,9 @@ test-stories: ## dialogue story tests (rasa test core) for every flow
 			--out $$(mktemp -d) --quiet >/dev/null || { echo "story test failed: $$f"; exit 1; }; \
 	done; echo "story tests passed"
 
+kb-check: $(APP)/.installed ## list entries whose sources expired or were superseded (and sources due for a re-check)
+	$(APY) -m knowledge.kb_check $(KB_ARGS)
+
 lint: $(APP)/.installed ## ruff + mypy
 	$(APP)/bin/ruff check api knowledge actions bot tests
 	$(APP)/bin/ruff format --check api knowledge actions bot tests
@@ -100,7 +103,7 @@ format: $(APP)/.installed
 	$(APP)/bin/ruff format api knowledge actions bot tests
 	$(APP)/bin/ruff check --fix api knowledge actions bot tests
 
-eval: install train ## score ../shared/eval/dev.yml against a freshly started stack
+eval: install train ## score ../shared/eval/dev.yml and currency-dev.yml against a freshly started stack
 	$(APY) -m tests.e2e.evaluate $(EVAL_ARGS)
 
 shell: install train ## chat in the terminal (starts the stack, then talks through /api/chat)

@@ -31,6 +31,7 @@ from api.deps import ServiceAuth
 from api.errors import install_error_handlers
 from api.guides.routes import router as guides_internal_router
 from api.health import router as health_router
+from api.kb.routes import admin_router as kb_admin_router
 from api.kb.routes import internal_router as kb_internal_router
 from api.kb.routes import router as kb_router
 from api.staff.routes import router as staff_router
@@ -96,6 +97,7 @@ def create_app() -> FastAPI:
         health_router,
         chat_router,
         kb_router,
+        kb_admin_router,
         complaints_router,
         console_router,
         auth_router,

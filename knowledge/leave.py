@@ -16,9 +16,9 @@ from knowledge.models import Citation
 
 __all__ = [
     "LeaveQuery",
-    "ProvincialRules",
     "LeaveResult",
     "LeaveRules",
+    "ProvincialRules",
     "compute_leave",
     "format_leave_reply",
     "leave_rules",
@@ -62,7 +62,9 @@ class ProvincialRules(BaseModel):
 
     def covers(self, day: dt.date) -> bool:
         """True when a birth on `day` falls under this version."""
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+        return self.effective_from <= day and (
+            self.effective_to is None or day <= self.effective_to
+        )
 
 
 class LeaveRules(BaseModel):
@@ -275,9 +277,14 @@ def _earlier_note(rules: LeaveRules, on: dt.date, query: LeaveQuery) -> str:
     if version is None or older is None:
         return ""
     mother = compute_leave(
-        birth_date=older.effective_from, difficult=query.difficult, babies=query.babies or 1, rules=rules
+        birth_date=older.effective_from,
+        difficult=query.difficult,
+        babies=query.babies or 1,
+        rules=rules,
     ).mother_days
-    changed = older.extension.days != version.extension.days or older.father.days != version.father.days
+    changed = (
+        older.extension.days != version.extension.days or older.father.days != version.father.days
+    )
     if not changed:
         return ""
     return (
@@ -326,9 +333,7 @@ def format_leave_reply(
         on=day or today,
     )
     if result.version is None:
-        text = (
-            f"现有来源只列出 2016 年起出生适用的四川规定。按国家规定，{_core(result)}。{result.basis}"
-        )
+        text = f"现有来源只列出 2016 年起出生适用的四川规定。按国家规定，{_core(result)}。{result.basis}"
         return text + REVISION_NOTE, result.citations
     when = "预产期" if query.due else "出生日期"
     if day is not None:

@@ -47,11 +47,15 @@ _OTHER_TOPIC = re.compile(r"育儿假|婚假|补贴|个税|扣除|体检|疫苗|
 _BIRTH_LEAVE = re.compile(r"产假|生育假|护理假|陪产|maternity|paternity")
 _THIRD_CHILD = re.compile(r"三孩|第三胎|第三个(?:孩子|娃|宝|小孩)|老三|三胎(?!一起)|third child")
 _DUE = re.compile(r"预产期|预计|怀孕|还没生|快生|快要生|要生了|将要|准备生|打算生|\bdue\b|expect")
+# a parsed date names one day (not only a month): 5日, 2025-11-28, 今天, 11月中旬
+_DAY_LEVEL = re.compile(r"\d\s*[日号]|\d{4}\s*[-/.]|天|初|中|底|末|旬|头")
 _SHORT_YEAR = re.compile(r"(?<!\d)(\d{2})\s*年(?=\s*\d{1,2}\s*月)")
 _YEAR_WORDS = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
 _YEAR = r"(?:(?P<year>\d{4})\s*年|(?P<yword>前年|去年|今年|明年|后年))"
 _YEAR_MONTH = re.compile(_YEAR + r"\s*(?P<month>\d{1,2})\s*月(?!\s*\d)")
-_BARE_MONTH = re.compile(r"(?<![\d年])(?P<month>\d{1,2})\s*月份?(?:生|出生|的时候|底|初|中)?(?!\s*\d)")
+_BARE_MONTH = re.compile(
+    r"(?<![\d年])(?P<month>\d{1,2})\s*月份?(?:生|出生|的时候|底|初|中)?(?!\s*\d)"
+)
 _SEASONS = {
     "开春": (2, 4),
     "春天": (3, 5),
@@ -70,10 +74,12 @@ _SEASONS = {
 }
 _SEASON = re.compile(_YEAR + r"\s*(?:的)?\s*(?P<season>" + "|".join(_SEASONS) + ")")
 _YEAR_ONLY = re.compile(_YEAR + r"\s*(?:的时候)?\s*(?:生|出生|生的|出生的|要生|预产)")
-_EN_MONTHS = {
-    m.lower(): i for i, m in enumerate(calendar.month_name) if m
-} | {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
-_EN_DATE = re.compile(r"\b(" + "|".join(sorted(_EN_MONTHS, key=len, reverse=True)) + r")\w*\s+(\d{4})\b", re.I)
+_EN_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m} | {
+    m.lower(): i for i, m in enumerate(calendar.month_abbr) if m
+}
+_EN_DATE = re.compile(
+    r"\b(" + "|".join(sorted(_EN_MONTHS, key=len, reverse=True)) + r")\w*\s+(\d{4})\b", re.I
+)
 _MULTIPLE = [
     (re.compile(r"双胞胎|双胎|双生|龙凤胎|俩宝|两个宝宝同时"), 2),
     (re.compile(r"三胞胎|三胎一起"), 3),
@@ -127,7 +133,9 @@ def cn_number(token: str) -> float | None:
 def _date_text(text: str) -> str:
     """Text with pregnancy lengths and leave lengths removed, so 3个月 or 98天 is never read as a date."""
     text = re.sub(
-        r"\d+(?:\.\d+)?\s*(?:个\s*(?:多|半)?\s*月|(?:个)?\s*(?:多|半)?\s*(?:周|星期|礼拜))", " ", text
+        r"\d+(?:\.\d+)?\s*(?:个\s*(?:多|半)?\s*月|(?:个)?\s*(?:多|半)?\s*(?:周|星期|礼拜))",
+        " ",
+        text,
     )
     return re.sub(r"\d+\s*天", " ", text)
 
@@ -187,9 +195,8 @@ def birth_period(text: str, *, today: dt.date, due: bool = False) -> tuple[dt.da
     """The day or span a birth (or due) date names: 2025年11月29日, 2022年3月, 前年冬天, 明年开春, Feb 2027."""
     text = _SHORT_YEAR.sub(lambda m: f"20{m.group(1)}年", text)
     exact = parse_date(text, today=today, prefer="future" if due else "past")
-    if exact.value and exact.matched and re.search(r"[年月日号/\-]|天", exact.matched):
-        if re.search(r"\d\s*[日号]|\d{4}\s*[-/.]|天|初|中|底|末|旬|头", exact.matched):
-            return exact.value, exact.value
+    if exact.value and exact.matched and _DAY_LEVEL.search(exact.matched):
+        return exact.value, exact.value
     found = _YEAR_MONTH.search(text)
     if found and 1 <= int(found.group("month")) <= 12:
         month = int(found.group("month"))

@@ -99,7 +99,9 @@ class EntryVersion(BaseModel):
 
     def in_force(self, day: dt.date) -> bool:
         """True when this version applies on `day`."""
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+        return self.effective_from <= day and (
+            self.effective_to is None or day <= self.effective_to
+        )
 
 
 class Entry(BaseModel):

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from knowledge.clock import today
 from knowledge.loader import load_knowledge
-from knowledge.models import Document, Entry
+from knowledge.models import Citation, Document, Entry
 
 
 class StaleCitation(BaseModel):
@@ -54,34 +54,57 @@ def status(doc: Document, on: dt.date | None = None) -> str:
     return "superseded" if superseded_by(doc.id) else "expired"
 
 
+# The plan quotes the 2016 regulation: a plan clause with this marker rests on that version.
+QUOTED_VERSIONS = {"2016年修订": "sc-pfp-2016"}
+
+
+def _rests_on(cites: Iterable[Citation]) -> list[str]:
+    """Document ids a set of clauses rests on, including versions the plan quotes inside its own text."""
+    out: list[str] = []
+    for cite in cites:
+        out.append(cite.doc)
+        out += [doc for marker, doc in QUOTED_VERSIONS.items() if marker in cite.quote]
+    return list(dict.fromkeys(out))
+
+
 def stale_citations(entries: Iterable[Entry], on: dt.date | None = None) -> list[StaleCitation]:
-    """Entries whose answer today rests on an expired or superseded document (versions in force excepted)."""
+    """Entries whose answer on `on` rests on an expired or superseded document.
+
+    A superseded document cited next to its replacement (for "the earlier rule was …") is not stale.
+    """
     day = on or today()
     docs = documents()
     out: list[StaleCitation] = []
     for entry in entries:
         version = entry.version_on(day)
-        cites = version.citations if version else entry.citations
-        for cite in dict.fromkeys(c.doc for c in cites):
-            state = status(docs[cite], day)
-            if state in ("superseded", "expired"):
-                newer = superseded_by(cite)
-                out.append(
-                    StaleCitation(
-                        entry_id=entry.id,
-                        doc=cite,
-                        reason=state,
-                        replaced_by=newer.id if newer else None,
-                    )
+        cites = [*version.citations, *entry.citations] if version else list(entry.citations)
+        used = _rests_on(cites)
+        for doc_id in used:
+            if doc_id not in docs:
+                continue
+            state = status(docs[doc_id], day)
+            if state not in ("superseded", "expired"):
+                continue
+            newer = _in_force_successor(doc_id, day)
+            if newer is not None and newer.id in used:
+                continue
+            out.append(
+                StaleCitation(
+                    entry_id=entry.id,
+                    doc=doc_id,
+                    reason=state,
+                    replaced_by=newer.id if newer else None,
                 )
+            )
     return out
 
 
-def plan_outdated_quotes(entries: Iterable[Entry], on: dt.date | None = None) -> list[str]:
-    """Entries quoting the plan's 2016 leave rule without a newer version in force on `on`."""
-    day = on or today()
-    return [
-        e.id
-        for e in entries
-        if "2016年修订" in "".join(c.quote for c in e.citations) and e.version_on(day) is None
-    ]
+def _in_force_successor(doc_id: str, day: dt.date) -> Document | None:
+    """The version that replaced `doc_id`, followed along the chain to the one in force on `day`."""
+    current = superseded_by(doc_id)
+    while current is not None and not current.in_force(day):
+        following = superseded_by(current.id)
+        if following is None:
+            break
+        current = following
+    return current

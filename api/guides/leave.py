@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from functools import lru_cache
 from pathlib import Path
+
 import yaml
 
 from api.guides.schemas import LeaveParsed, LeaveParseRequest, LeaveReply, LeaveRequest
@@ -118,7 +119,11 @@ def calculate(request: LeaveRequest) -> LeaveReply:
         on=local_today(),
     )
     parts = "＋".join(f"{label} {days} 天" for label, days in result.breakdown)
-    when = "现行规定" if request.date is None else f"{'预产期' if request.event == 'due' else '出生日期'} {_cn_date(request.date)}"
+    when = (
+        "现行规定"
+        if request.date is None
+        else f"{'预产期' if request.event == 'due' else '出生日期'} {_cn_date(request.date)}"
+    )
     lines = [
         f"按{result.applied}（{when}）：女方生育假共 {result.mother_days} 天（{parts}）；"
         f"男方护理假 {result.father_days} 天。"
@@ -129,7 +134,9 @@ def calculate(request: LeaveRequest) -> LeaveReply:
             "不会自动加上。"
         )
     if request.date is None:
-        earlier = leave_rules().version_on(leave_rules().current.effective_from - dt.timedelta(days=1))
+        earlier = leave_rules().version_on(
+            leave_rules().current.effective_from - dt.timedelta(days=1)
+        )
         if earlier is not None:
             lines.append(
                 f"{_cn_date(leave_rules().current.effective_from)}前出生的，按原规定延长生育假 "

@@ -4,14 +4,31 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
+from api.auth.deps import require_roles
 from api.deps import ServiceAuth, SettingsDep
 from api.kb import service
-from api.kb.schemas import AnswerRead, AnswerRequest, EntryRead, FlowRoute, SearchResults
+from api.kb.schemas import (
+    AnswerRead,
+    AnswerRequest,
+    EntryRead,
+    FlowRoute,
+    SearchResults,
+    SourcesOverview,
+)
 
 router = APIRouter(prefix="/api/knowledge", tags=["knowledge"])
 internal_router = APIRouter(prefix="/api/internal", tags=["internal"], dependencies=[ServiceAuth])
+admin_router = APIRouter(
+    prefix="/api/admin", tags=["admin"], dependencies=[Depends(require_roles("admin"))]
+)
+
+
+@admin_router.get("/sources", response_model=SourcesOverview)
+def sources() -> SourcesOverview:
+    """Admins see which sources are in force, when each was last checked, and what needs updating."""
+    return service.sources_overview()
 
 
 @router.get("/search", response_model=SearchResults)

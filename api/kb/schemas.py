@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -68,3 +69,29 @@ class FlowRoute(BaseModel):
 
     mode: Literal["flow", "answer"]
     answer: AnswerRead | None = None
+
+
+class SourceStatus(BaseModel):
+    """One registered document: its version dates, status today and when it was last checked."""
+
+    id: str
+    label: str
+    series: str
+    status: Literal["in_force", "superseded", "expired", "not_yet"]
+    effective_from: dt.date | None
+    effective_to: dt.date | None
+    supersedes: str | None
+    last_checked: dt.date | None
+    check_due: bool
+    record: bool
+    note: str
+    reported: list[str]
+
+
+class SourcesOverview(BaseModel):
+    """What an admin checks to keep the knowledge base current."""
+
+    today: dt.date
+    sources: list[SourceStatus]
+    stale_entries: list[str]
+    holiday_years_missing: list[int]

@@ -19,13 +19,18 @@ from api.kb.schemas import (
     FlowRoute,
     SearchHit,
     SearchResults,
+    SourcesOverview,
+    SourceStatus,
 )
 from api.triage.classifier import score_categories
 from api.triage.loader import duty_by_id, load_categories, load_departments
 from api.triage.service import triage
 from api.triage.text import normalize
+from knowledge import workdays
 from knowledge.answer import answer as decide
+from knowledge.clock import today
 from knowledge.departments import departments, lead_department
+from knowledge.kb_check import problems, source_rows
 from knowledge.loader import load_knowledge
 from knowledge.models import INTENTS, Entry
 from knowledge.retrieval import get_retriever, place_terms
@@ -242,3 +247,14 @@ def route_flow(*, request: AnswerRequest, flow: str, settings: Settings) -> Flow
     if result.kind != "answer":
         return FlowRoute(mode="flow")
     return FlowRoute(mode="answer", answer=result)
+
+
+def sources_overview() -> SourcesOverview:
+    """Documents in force and last checked, entries resting on outdated ones, years without holiday data."""
+    day = today()
+    return SourcesOverview(
+        today=day,
+        sources=[SourceStatus.model_validate(row.model_dump()) for row in source_rows(day)],
+        stale_entries=problems(day),
+        holiday_years_missing=workdays.missing_years(day),
+    )

@@ -244,7 +244,9 @@ def test_leave_calculator_without_a_date_uses_today_and_names_the_earlier_rule(
     from knowledge.clock import fixed_today
 
     with fixed_today(dt.date(2026, 12, 1)):
-        body = _post(client, "/api/internal/leave", {"event": "birth", "delivery": "normal", "babies": 1})
+        body = _post(
+            client, "/api/internal/leave", {"event": "birth", "delivery": "normal", "babies": 1}
+        )
     assert body["mother_days"] == 188 and body["father_days"] == 30
     assert "2025年11月28日前出生的，按原规定延长生育假 60 天、男方护理假 20 天" in body["text"]
 

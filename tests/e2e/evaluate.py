@@ -1,4 +1,8 @@
-"""`make eval`: score ../shared/eval/dev.yml against a freshly started stack (or --url), per topic."""
+"""`make eval`: score every dev set of the dev.yml format (dev.yml, currency-dev.yml) on a fresh stack (or --url).
+
+Each file is scored on its own and reported under its name: add a new set to DEV_SETS (same format) or give
+`--set FILE` (repeatable). A set of another format gets its own scorer in SCORERS.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import argparse
 import statistics
 import time
 import uuid
+from dataclasses import dataclass
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -15,7 +20,9 @@ import yaml
 
 from tests.e2e.stack import ROOT, SERVICE_TOKEN, running_stack
 
-DEFAULT_SET = ROOT.parent / "shared" / "eval" / "dev.yml"
+EVAL_DIR = ROOT.parent / "shared" / "eval"
+DEV_SETS = ("dev.yml", "currency-dev.yml")
+DEFAULT_SET = EVAL_DIR / "dev.yml"
 
 
 def reply_text(body: dict[str, Any]) -> str:
@@ -107,10 +114,58 @@ def score_complaints(
     return {k: v for k, v in result.items() if k != "failures"}
 
 
+def _print(title: str, values: dict[str, Any]) -> None:
+    """One block of metrics."""
+    print(f"\n== {title} ==")
+    for key, value in values.items():
+        print(f"  {key:20s} {value:.3f}" if isinstance(value, float) else f"  {key:20s} {value}")
+
+
+@dataclass(frozen=True)
+class Target:
+    """The stack under test: public URL, internal listener and its service token."""
+
+    url: str
+    internal_url: str
+    token: str
+
+
+def score_dev_format(
+    target: Target, data: dict[str, Any], name: str, verbose: bool
+) -> dict[str, Any]:
+    """Questions (and complaints, when present) of one dev.yml-format file."""
+    results: dict[str, Any] = {}
+    print(f"\n######## {name} ########")
+    if data.get("questions"):
+        results["questions"] = score_questions(target.url, data["questions"], verbose)
+        _print(f"{name} questions", results["questions"])
+    if data.get("complaints"):
+        results["complaints"] = score_complaints(
+            target.internal_url, data["complaints"], verbose, token=target.token
+        )
+        _print(f"{name} complaints", results["complaints"])
+    return results
+
+
+# file name → scorer; files not listed use the dev.yml format
+SCORERS: dict[str, Any] = {}
+
+
+def score_file(target: Target, path: Path, verbose: bool) -> dict[str, Any]:
+    """Score one evaluation file with the scorer of its format."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    scorer = SCORERS.get(path.name, score_dev_format)
+    return scorer(target, data, path.name, verbose)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
-        "--set", type=Path, default=DEFAULT_SET, help="evaluation file (dev.yml format)"
+        "--set",
+        type=Path,
+        action="append",
+        default=None,
+        help=f"evaluation file (repeatable; default: {', '.join(DEV_SETS)} in {EVAL_DIR})",
     )
     parser.add_argument("--url", default="", help="score a stack that is already running")
     parser.add_argument(
@@ -120,25 +175,16 @@ def main() -> None:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="list failures")
     args = parser.parse_args()
-    data = yaml.safe_load(args.set.read_text(encoding="utf-8"))
+    paths = args.set or [EVAL_DIR / name for name in DEV_SETS if (EVAL_DIR / name).is_file()]
 
     def run(url: str, internal_url: str, token: str) -> None:
-        q = score_questions(url, data.get("questions", []), args.verbose)
-        print("\n== questions ==")
-        for key, value in q.items():
-            print(
-                f"  {key:20s} {value:.3f}" if isinstance(value, float) else f"  {key:20s} {value}"
-            )
-        if data.get("complaints"):
-            c = score_complaints(internal_url, data["complaints"], args.verbose, token=token)
-            if c is not None:
-                print("\n== complaints ==")
-                for key, value in c.items():
-                    print(
-                        f"  {key:20s} {value:.3f}"
-                        if isinstance(value, float)
-                        else f"  {key:20s} {value}"
-                    )
+        target = Target(url=url, internal_url=internal_url, token=token)
+        summary = {}
+        for path in paths:
+            result = score_file(target, path, args.verbose)
+            if "questions" in result:
+                summary[path.name] = result["questions"]["in_scope"]
+        _print("summary (in-scope questions passed)", summary)
 
     if args.url:
         from api.config import get_settings

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
-
-from collections.abc import Iterator
 
 from knowledge.clock import fixed_today
 from knowledge.leave import LeaveQuery, compute_leave, format_leave_reply, parse_leave_query

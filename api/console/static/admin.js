@@ -105,6 +105,32 @@ function userRow(user, me) {
   return tr;
 }
 
+const SOURCE_STATUS = { in_force: "现行有效", superseded: "已被替代", expired: "已失效", not_yet: "尚未施行" };
+
+/** Sources in force / superseded, last checked, and what `make kb-check` would flag. */
+async function loadSources() {
+  try {
+    const data = await api("GET", "/api/admin/sources");
+    const rows = clear($("source-rows"));
+    for (const s of data.sources) {
+      const tr = el("tr");
+      const name = el("td", null, s.label + (s.record ? "（区正式文件）" : ""));
+      const state = el("td", null, SOURCE_STATUS[s.status] || s.status);
+      const checked = el("td", null, (s.last_checked || "未核对") + (s.check_due ? "（需复核）" : ""));
+      tr.append(name, state, el("td", null, s.effective_from || "—"), el("td", null, s.effective_to || "—"),
+        checked, el("td", "col-optional", s.note || ""));
+      rows.appendChild(tr);
+    }
+    const missing = data.holiday_years_missing || [];
+    $("sources-summary").textContent = `${data.today} 在用 ${data.sources.filter((s) => s.status === "in_force").length} 份；` +
+      (missing.length ? `${missing.join("、")} 年节假日安排未录入（knowledge/data/holidays.yml），相关截止时间只按周末暂估。` : "节假日数据齐全。");
+    const list = clear($("source-problems"));
+    for (const line of data.stale_entries) list.appendChild(el("li", null, line));
+  } catch (err) {
+    showError($("sources-error"), err);
+  }
+}
+
 let me = null;
 async function loadUsers() {
   try {
@@ -166,7 +192,7 @@ async function main() {
   $("u-role").addEventListener("change", syncDeptField);
   syncDeptField();
   $("create-form").addEventListener("submit", create);
-  await loadUsers();
+  await Promise.all([loadUsers(), loadSources()]);
   ready();
 }
 

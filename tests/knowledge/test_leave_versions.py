@@ -1,0 +1,116 @@
+"""Leave by birth date over the table of current-rules-2026.md: every combination, boundary days, replies."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+
+from knowledge.answer import answer
+from knowledge.clock import fixed_today
+from knowledge.leave import compute_leave, format_leave_reply, parse_leave_query
+
+D = dt.date
+# (birth date, Sichuan extension, 男方护理假, 育儿假 per parent a year, third-child option, version)
+TABLE = [
+    (D(2016, 1, 1), 60, 20, None, None, "sc-pfp-2016"),
+    (D(2019, 6, 15), 60, 20, None, None, "sc-pfp-2016"),
+    (D(2021, 9, 28), 60, 20, None, None, "sc-pfp-2016"),
+    (D(2021, 9, 29), 60, 20, 10, None, "sc-pfp-2021"),
+    (D(2023, 3, 3), 60, 20, 10, None, "sc-pfp-2021"),
+    (D(2025, 11, 27), 60, 20, 10, None, "sc-pfp-2021"),
+    (D(2025, 11, 28), 90, 30, 10, 30, "sc-pfp-2025"),
+    (D(2027, 4, 1), 90, 30, 10, 30, "sc-pfp-2025"),
+]
+
+
+@pytest.mark.parametrize(
+    ("row", "babies", "difficult"),
+    list(itertools.product(TABLE, [1, 2, 3, 4], [False, True])),
+)
+def test_every_combination_by_birth_date(row: tuple, babies: int, difficult: bool) -> None:
+    day, extension, father, parental, third, version = row
+    result = compute_leave(birth_date=day, difficult=difficult, babies=babies)
+    expected = 98 + 15 * difficult + 15 * (babies - 1) + extension
+    assert result.mother_days == expected
+    assert result.father_days == father
+    assert result.parental_days == parental
+    assert result.third_child_days == third
+    assert result.version == version
+    assert sum(days for _, days in result.breakdown) == expected  # third child never added silently
+    assert result.last_day == day + dt.timedelta(days=expected - 1)
+    assert result.citations[0].doc == ("renhe-2020-128" if version == "sc-pfp-2016" else version)
+
+
+@pytest.mark.parametrize(("months", "days"), [(1.0, 15), (3.9, 15), (4.0, 42), (7.0, 42)])
+@pytest.mark.parametrize("day", [D(2021, 9, 28), D(2025, 11, 28)])
+def test_miscarriage_is_national_only_on_any_date(months: float, days: int, day: dt.date) -> None:
+    result = compute_leave(birth_date=day, miscarriage_months=months)
+    assert result.mother_days == days and result.father_days is None
+
+
+def test_no_date_uses_today() -> None:
+    with fixed_today(D(2026, 12, 1)):
+        assert compute_leave().mother_days == 188
+    with fixed_today(D(2024, 1, 1)):
+        assert compute_leave().mother_days == 158
+    assert compute_leave(on=D(2025, 11, 27)).father_days == 20
+
+
+TODAY = D(2026, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "must", "must_not"),
+    [
+        (
+            "老大是2021年9月28日生的，当时产假算下来多少天",
+            ["158 天", "2016年修订"],
+            ["育儿假", "188"],
+        ),
+        ("我家是2021年9月29号出生，我老公陪产假几天", ["20 天", "2021年9月29日起施行"], ["30 天"]),
+        ("2025.11.27出生的宝宝产假多久", ["158 天"], ["合计 188"]),
+        ("宝宝2025年11月28日出生 男方护理假几天", ["30 天", "2025年11月28日起施行"], []),
+        ("闺女前年冬天出生的 那会儿产假一共几天", ["158 天"], []),
+        ("预产期在后年开春，生育假总共多少天", ["188 天", "预产期"], []),
+        ("孩子24年8月份出生，护理假是几天", ["20 天"], ["30 天"]),
+        ("我们打算明年要孩子，三孩的话产假能多几天", ["申请", "用人单位同意", "不会自动加上"], []),
+        ("产假到底一共有几天", ["188 天", "2025年11月28日前出生的，按原规定延长生育假 60 天"], []),
+        ("25年11月份生的，生育假合计几天", ["要看具体出生日期", "188 天", "158 天"], []),
+    ],
+)
+def test_reply_uses_the_rule_of_the_date_given_in_passing(
+    text: str, must: list[str], must_not: list[str]
+) -> None:
+    query = parse_leave_query(text, today=TODAY)
+    assert query is not None, text
+    with fixed_today(TODAY):
+        reply, cites = format_leave_reply(query)
+    for part in must:
+        assert part in reply, (text, part)
+    for part in must_not:
+        assert part not in reply, (text, part)
+    assert cites
+
+
+def test_mother_on_leave_at_the_change_gets_the_hedge() -> None:
+    query = parse_leave_query("2025年10月20日生的娃，产假能不能按新规延长", today=TODAY)
+    assert query is not None
+    reply, _ = format_leave_reply(query, today=TODAY)
+    assert "没有查到明确规定" in reply and "区卫生健康局" in reply
+    early = parse_leave_query("2025年1月2日生的娃 产假几天", today=TODAY)
+    assert early is not None and "没有查到明确规定" not in format_leave_reply(early, today=TODAY)[0]
+
+
+def test_follow_up_keeps_the_date_rule() -> None:
+    with fixed_today(TODAY):
+        first = answer(text="二〇二五年十二月五日生的，产假加起来多少天")
+        assert "188 天" in first.text
+        second = answer(text="那如果是难产呢", context={"topic": first.topic})
+    assert "203 天" in second.text
+
+
+def test_other_leave_kinds_go_to_their_entries() -> None:
+    assert parse_leave_query("孩子前年出生，育儿假每年几天", today=TODAY) is None
+    assert parse_leave_query("明年结婚 婚假有几天", today=TODAY) is None
