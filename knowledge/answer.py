@@ -7,6 +7,7 @@ An NLU entity {"entity": "entry_id", "value": "<id>"} is honoured the same way.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache, partial
@@ -14,7 +15,7 @@ from typing import Any
 
 from knowledge.clock import today as clock_today
 from knowledge.departments import departments, for_department, lead_department
-from knowledge.leave import format_leave_reply, parse_leave_query
+from knowledge.leave import LeaveQuery, format_leave_reply, parse_leave_query
 from knowledge.loader import Knowledge, load_knowledge
 from knowledge.models import INTENTS, Answer, Button, Citation, Entry, ScoredEntry, Source
 from knowledge.retrieval import expand, get_retriever
@@ -101,6 +102,26 @@ def _leave_topic(kb: Knowledge, *, difficult: bool, babies: int | None, miscarri
     if babies != 1:
         return "multiple-birth-leave"
     return "difficult-birth-leave" if difficult else "maternity-leave-total"
+
+
+def _split_topic(topic: str) -> tuple[str, tuple[dt.date, dt.date] | None]:
+    """'difficult-birth-leave@2022-03-01~2022-03-31' → entry id and the birth span a leave answer used."""
+    entry_id, _, span = topic.partition("@")
+    first, _, last = span.partition("~")
+    try:
+        start = dt.date.fromisoformat(first)
+        return entry_id, (start, dt.date.fromisoformat(last) if last else start)
+    except ValueError:
+        return entry_id, None
+
+
+def _dated_topic(topic: str, query: LeaveQuery) -> str:
+    """The leave topic with the birth span appended, so a follow-up keeps the rule of that date."""
+    if query.birth_from is None:
+        return topic
+    end = query.birth_to or query.birth_from
+    span = query.birth_from.isoformat() + ("" if end == query.birth_from else f"~{end.isoformat()}")
+    return f"{topic}@{span}"
 
 
 def _is_followup(text: str) -> bool:
@@ -267,17 +288,27 @@ def _answer(
         return Answer(kind="out_of_scope", text=out_of_scope_text(category))
     if wants_human(text):
         return Answer(kind="handoff", text=handoff_text(no_match=False))
-    prev = kb.entry(str((context or {}).get("topic") or ""))
+    prev_id, prev_span = _split_topic(str((context or {}).get("topic") or ""))
+    prev = kb.entry(prev_id)
     followup = prev is not None and _is_followup(text)
     in_leave = bool(prev and prev.group == "leave" and followup) or intent in LEAVE_INTENTS
     query = parse_leave_query(text, assume_leave=in_leave)
     if query:
+        if followup and prev_span and query.birth_from is None and not query.miscarriage:
+            exact = prev_span[0] if prev_span[0] == prev_span[1] else None
+            query = query.model_copy(
+                update={"birth_from": prev_span[0], "birth_to": prev_span[1], "birth_date": exact}
+            )
         reply, cites = format_leave_reply(query)
         topic = _leave_topic(
             kb, difficult=query.difficult, babies=query.babies, miscarriage=query.miscarriage
         )
         return Answer(
-            kind="answer", text=reply, sources=_sources(kb, cites), topic=topic, entry_ids=[topic]
+            kind="answer",
+            text=reply,
+            sources=_sources(kb, cites),
+            topic=_dated_topic(topic, query),
+            entry_ids=[topic],
         )
     retriever = get_retriever()
     search = partial(

@@ -111,6 +111,16 @@ def test_follow_up_keeps_the_date_rule() -> None:
     assert "203 天" in second.text
 
 
+def test_follow_up_without_a_date_keeps_the_birth_date_of_the_question() -> None:
+    with fixed_today(TODAY):
+        first = answer(text="老二2023年5月8日出生，那时候产假一共几天")
+        assert "158 天" in first.text and first.topic and first.topic.endswith("@2023-05-08")
+        second = answer(text="要是双胞胎呢", context={"topic": first.topic})
+        assert "173 天" in second.text and "2021年9月29日起施行" in second.text
+        fresh = answer(text="要是双胞胎呢", context={"topic": "maternity-leave-total"})
+    assert "203 天" in fresh.text
+
+
 def test_other_leave_kinds_go_to_their_entries() -> None:
     assert parse_leave_query("孩子前年出生，育儿假每年几天", today=TODAY) is None
     assert parse_leave_query("明年结婚 婚假有几天", today=TODAY) is None
