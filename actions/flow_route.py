@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -19,16 +21,16 @@ async def answered_instead(
     offer_title: str = "我要投诉这件事",
     offer_prefix: str = "我要投诉：",
     append_text: bool = True,
-) -> bool:
-    """Ask the app; when the message only asks one question, answer it and offer the flow as a button."""
+) -> dict[str, Any] | None:
+    """Ask the app; when the message only asks one question, answer it (returned) and offer the flow as a button."""
     payload = nlu_payload(tracker)
     try:
         route = await AppClient().post(f"/api/internal/flow-route/{flow}", payload)
     except AppUnavailable:
-        return False  # when in doubt, let the person file
+        return None  # when in doubt, let the person file
     answer = route.get("answer") if route.get("mode") == "answer" else None
     if not answer:
-        return False
+        return None
     offer = (f"{offer_prefix}{payload['text']}" if append_text else offer_prefix)[:MAX_OFFER]
     dispatcher.utter_message(
         json_message={
@@ -38,4 +40,4 @@ async def answered_instead(
             "buttons": [{"title": offer_title, "payload": offer}],
         }
     )
-    return True
+    return dict(answer)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.app_client import AppClient, AppUnavailable
+from actions.flow_route import answered_instead
 from actions.guide_common import button_answer, latest_intent, latest_text, utter_unavailable
 
 SLOTS = ("leave_event", "leave_date", "leave_delivery", "leave_babies", "leave_months")
@@ -91,6 +92,17 @@ class ActionStartLeaveCalculator(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        answered = latest_intent(tracker) == "start_leave_calculator" and await answered_instead(
+            dispatcher,
+            tracker,
+            flow="leave_calculator",
+            offer_title="帮我算到哪天",
+            offer_prefix="帮我算产假到哪天",
+            append_text=False,
+        )
+        if answered:
+            topic = answered.get("topic")
+            return [*([SlotSet("topic", topic)] if topic else []), FollowupAction("action_listen")]
         dispatcher.utter_message(response="utter_leave_calculator_intro")
         events: list[EventType] = [SlotSet(slot, None) for slot in SLOTS] + [
             SlotSet("requested_slot", None)

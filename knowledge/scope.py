@@ -57,6 +57,7 @@ class Scope(BaseModel):
     asks_department: list[str]
     files_complaint: list[str] = []
     starts_operator_guide: list[str] = []
+    starts_leave_calculator: list[str] = []
     complaint_terms: list[str] = []
 
 
@@ -157,6 +158,22 @@ def asks_instead(text: str, *, flow: str) -> bool:
     }
     normalized = normalize(text)
     return _any(scope().asks_department, normalized) and not _any(starters[flow], normalized)
+
+
+def asks_leave_question(text: str) -> bool:
+    """A message NLU took for the leave calculator that asks how many days a rule gives, not for an end date."""
+    normalized = normalize(text)
+    return looks_asking(normalized) and not _any(scope().starts_leave_calculator, normalized)
+
+
+_ASKING = re.compile(
+    r"[?？]|吗|什么|怎么|咋|哪个|哪些|几天|多少|多久|多长|能不能|可不可以|是否|有没有|谁|几|how|what"
+)
+
+
+def looks_asking(text: str) -> bool:
+    """A question mark or a question word."""
+    return bool(_ASKING.search(text))
 
 
 def asks_not_files(text: str) -> bool:

@@ -56,7 +56,9 @@ def answer(body: AnswerRequest, settings: SettingsDep) -> AnswerRead:
 
 @internal_router.post("/flow-route/{flow}", response_model=FlowRoute)
 def flow_route(
-    flow: Literal["complaint", "operator_guide"], body: AnswerRequest, settings: SettingsDep
+    flow: Literal["complaint", "operator_guide", "leave_calculator"],
+    body: AnswerRequest,
+    settings: SettingsDep,
 ) -> FlowRoute:
     """Start the flow, or answer the one question it really is (service token required)."""
     return service.route_flow(request=body, flow=flow, settings=settings)

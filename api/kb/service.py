@@ -34,7 +34,13 @@ from knowledge.kb_check import problems, source_rows
 from knowledge.loader import load_knowledge
 from knowledge.models import INTENTS, Entry
 from knowledge.retrieval import get_retriever, place_terms
-from knowledge.scope import about_complaints, asks_department, asks_instead, in_domain
+from knowledge.scope import (
+    about_complaints,
+    asks_department,
+    asks_instead,
+    asks_leave_question,
+    in_domain,
+)
 from knowledge.text import compact
 
 # "Where do I complain" questions often carry no who-word; other intents route only on an explicit who-question.
@@ -233,12 +239,16 @@ class _Keep(dict[str, str]):
 FLOW_QUESTION_INTENT = {
     "complaint": "ask_complaint_channel",
     "operator_guide": "ask_open_institution",
+    "leave_calculator": "ask_leave_calculation",
 }
 
 
 def route_flow(*, request: AnswerRequest, flow: str, settings: Settings) -> FlowRoute:
-    """A "who handles this?" question that NLU took for a flow's start gets its cited answer instead."""
-    if flow not in FLOW_QUESTION_INTENT or not asks_instead(request.text, flow=flow):
+    """A question NLU took for a flow's start ("who handles this?", "那时护理假多少天") gets its cited answer instead."""
+    if flow == "leave_calculator":
+        if not asks_leave_question(request.text):
+            return FlowRoute(mode="flow")
+    elif flow not in FLOW_QUESTION_INTENT or not asks_instead(request.text, flow=flow):
         return FlowRoute(mode="flow")
     asked = request.model_copy(
         update={"intent": FLOW_QUESTION_INTENT[flow], "confidence": max(request.confidence, 0.6)}

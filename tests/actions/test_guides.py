@@ -226,7 +226,7 @@ async def test_leave_result() -> None:
     }
     await ActionLeaveResult().run(dispatcher, tracker("", "inform", slots=slots), {})
     text = custom(dispatcher)[0]["text"]
-    assert "188 天" in text and "20 天" in text and "2027年6月6日" in text
+    assert "218 天" in text and "30 天" in text and "2027年7月6日" in text
 
 
 def _bot(kind: str) -> dict[str, Any]:

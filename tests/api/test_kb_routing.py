@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -160,3 +161,29 @@ def test_a_misread_complaint_intent_lets_the_words_decide() -> None:
     result = answer(request=request, settings=get_settings())
     assert result.kind == "answer"
     assert "营养" in result.text
+
+
+@pytest.mark.parametrize(
+    ("text", "mode", "must"),
+    [
+        ("闺女2022年6月1日出生，当时男方陪产假几天", "answer", "20 天"),
+        ("宝宝是今年8月生的，产假能休多少天", "answer", "188 天"),
+        ("我是当妈的 育儿假每年有几天？", "answer", "10 个工作日"),
+        ("帮我算一下产假到哪天 我3月2号生的", "flow", ""),
+        ("产假计算器", "flow", ""),
+        ("宝宝昨天出生 帮我算算护理假截止日期", "flow", ""),
+    ],
+)
+def test_leave_calculator_start_answers_a_plain_question(
+    client: TestClient, text: str, mode: str, must: str
+) -> None:
+    from knowledge.clock import fixed_today
+
+    body = {"text": text, "intent": "start_leave_calculator", "confidence": 0.9}
+    with fixed_today(dt.date(2026, 12, 1)):
+        response = client.post("/api/internal/flow-route/leave_calculator", json=body, headers=AUTH)
+    assert response.status_code == 200, response.text
+    route = response.json()
+    assert route["mode"] == mode, route
+    if must:
+        assert must in route["answer"]["text"]

@@ -20,7 +20,15 @@ import yaml
 
 from tests.e2e.stack import ROOT, SERVICE_TOKEN, running_stack
 
-EVAL_DIR = ROOT.parent / "shared" / "eval"
+# ../shared/eval beside the repo (a worktree under /work/wt/<name> finds it two levels up)
+EVAL_DIR = next(
+    (
+        p / "shared" / "eval"
+        for p in (ROOT.parent, ROOT.parent.parent)
+        if (p / "shared" / "eval").is_dir()
+    ),
+    ROOT.parent / "shared" / "eval",
+)
 DEV_SETS = ("dev.yml", "currency-dev.yml")
 DEFAULT_SET = EVAL_DIR / "dev.yml"
 
@@ -176,6 +184,8 @@ def main() -> None:
     parser.add_argument("-v", "--verbose", action="store_true", help="list failures")
     args = parser.parse_args()
     paths = args.set or [EVAL_DIR / name for name in DEV_SETS if (EVAL_DIR / name).is_file()]
+    if not paths:
+        parser.error(f"no evaluation files found in {EVAL_DIR}")
 
     def run(url: str, internal_url: str, token: str) -> None:
         target = Target(url=url, internal_url=internal_url, token=token)
