@@ -10,8 +10,8 @@ import argparse
 import statistics
 import time
 import uuid
-from dataclasses import dataclass
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
