@@ -9,7 +9,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.auth.models import ROLES, AuditLog, LoginThrottle, RevokedToken, User
+from api import throttle
+from api.auth.models import ROLES, AuditLog, RevokedToken, User
 from api.auth.security import hash_password, verify_password
 from api.config import Settings
 from api.db import utcnow
@@ -131,7 +132,7 @@ def update_user(
     changed: list[str] = []
     if password is not None:
         user.password_hash = hash_password(password)
-        session.execute(delete(LoginThrottle).where(LoginThrottle.key == _user_key(user.username)))
+        throttle.clear(session, key=_user_key(user.username))
         changed.append("password")
     if new_role != user.role:
         changed.append(f"role:{user.role}->{new_role}")
@@ -185,66 +186,55 @@ def _user_key(username: str) -> str:
     return f"user:{username.strip().lower()}"[:160]
 
 
-def _throttle_row(session: Session, key: str) -> LoginThrottle:
-    """The row for `key`, locked for update on PostgreSQL; created if missing."""
-    row = session.scalars(
-        select(LoginThrottle).where(LoginThrottle.key == key).with_for_update()
-    ).one_or_none()
-    if row is None:
-        row = LoginThrottle(key=key, failures=0, window_start=utcnow(), locked_until=None)
-        try:
-            with session.begin_nested():  # savepoint: a lost insert race keeps the rest
-                session.add(row)
-        except IntegrityError:
-            return _throttle_row(session, key)
-    return row
-
-
-def _locked(session: Session, key: str, now: datetime) -> bool:
-    """True while the key's lock lasts."""
-    row = session.get(LoginThrottle, key)
-    return bool(row and row.locked_until and row.locked_until > now)
-
-
-def _fail(session: Session, *, key: str, limit: int, window: timedelta, lock: timedelta) -> None:
-    """Count one failure inside the window; lock the key once `limit` is reached."""
-    now = utcnow()
-    row = _throttle_row(session, key)
-    if row.window_start + window < now:
-        row.failures, row.window_start = 0, now
-    row.failures += 1
-    if row.failures >= limit:
-        row.locked_until = now + lock
-        row.failures, row.window_start = 0, now
+def _ip_key(ip: str | None) -> str:
+    """Throttle key of a client address."""
+    return f"ip:{ip or '-'}"[:160]
 
 
 def authenticate(
     *, session: Session, settings: Settings, username: str, password: str, ip: str | None
 ) -> User | None:
-    """The active account for these credentials, None if wrong; raises LoginLocked when throttled."""
+    """The active account for these credentials, None if wrong; raises LoginLocked when throttled.
+
+    A slot is reserved per account and per address before the password is checked, so concurrent
+    guesses check at most LOGIN_MAX_FAILURES passwords (api/throttle.py).
+    """
     ensure_admin(session=session, settings=settings)
-    now = utcnow()
-    user_key, ip_key = _user_key(username), f"ip:{ip or '-'}"[:160]
-    if _locked(session, user_key, now) or _locked(session, ip_key, now):
+    user_key, ip_key = _user_key(username), _ip_key(ip)
+    user_lock = timedelta(minutes=settings.login_lock_minutes)
+    ip_window = timedelta(minutes=settings.login_ip_window_minutes)
+    user_slot = throttle.reserve(
+        session, key=user_key, limit=settings.login_max_failures, window=user_lock
+    )
+    ip_slot = None
+    if user_slot is not None:
+        ip_slot = throttle.reserve(
+            session, key=ip_key, limit=settings.login_ip_max_failures, window=ip_window
+        )
+        if ip_slot is None:
+            throttle.refund(session, key=user_key)
+    if user_slot is None or ip_slot is None:
         audit(session, actor=username[:128], action="login_locked", target=username[:128], ip=ip)
         session.commit()
         raise LoginLocked(f"登录失败次数过多，请 {settings.login_lock_minutes} 分钟后再试")
     user = session.scalars(select(User).where(User.username == username.strip())).one_or_none()
     ok = verify_password(password, user.password_hash if user else None)
     if user is None or not ok or not user.active:
-        lock = timedelta(minutes=settings.login_lock_minutes)
-        _fail(session, key=user_key, limit=settings.login_max_failures, window=lock, lock=lock)
-        _fail(
+        throttle.failed(
             session,
-            key=ip_key,
-            limit=settings.login_ip_max_failures,
-            window=timedelta(minutes=settings.login_ip_window_minutes),
-            lock=timedelta(minutes=settings.login_ip_window_minutes),
+            key=user_key,
+            slot=user_slot,
+            limit=settings.login_max_failures,
+            lock=user_lock,
+        )
+        throttle.failed(
+            session, key=ip_key, slot=ip_slot, limit=settings.login_ip_max_failures, lock=ip_window
         )
         audit(session, actor=username[:128], action="login_failed", target=username[:128], ip=ip)
         session.commit()
         return None
-    session.execute(delete(LoginThrottle).where(LoginThrottle.key == user_key))
+    throttle.clear(session, key=user_key)
+    throttle.refund(session, key=ip_key)
     audit(session, actor=user.username, action="login", target=user.username, ip=ip)
     session.commit()
     return user
@@ -252,8 +242,7 @@ def authenticate(
 
 def locked_until(session: Session, username: str) -> datetime | None:
     """When the account's login lock ends (None if not locked)."""
-    row = session.get(LoginThrottle, _user_key(username))
-    return row.locked_until if row and row.locked_until and row.locked_until > utcnow() else None
+    return throttle.locked_until(session, key=_user_key(username))
 
 
 def revoke(session: Session, *, jti: str, expires_at: datetime) -> None:
