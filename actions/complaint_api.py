@@ -74,6 +74,12 @@ class ComplaintApi:
             "/api/complaints", payload, headers={"Idempotency-Key": idempotency_key}
         )
 
-    async def lookup(self, *, ticket: str, verifier: str) -> AppReply:
-        """Public status lookup (404 for unknown ticket or wrong verifier alike)."""
-        return await self._post("/api/complaints/lookup", {"ticket": ticket, "verifier": verifier})
+    async def lookup(self, *, ticket: str, verifier: str, sender_id: str | None = None) -> AppReply:
+        """Public status lookup (404 for unknown ticket or wrong verifier alike, 429 when limited).
+
+        The chat user is named so the app limits each user, not the action server's address.
+        """
+        headers = {"X-End-User": sender_id[:128]} if sender_id else None
+        return await self._post(
+            "/api/complaints/lookup", {"ticket": ticket, "verifier": verifier}, headers=headers
+        )

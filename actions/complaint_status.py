@@ -76,7 +76,7 @@ class ValidateComplaintStatusForm(FormValidationAction):
     async def validate_status_verifier(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """6-digit PIN or 4-digit phone ending."""
+        """8-digit PIN (6 on older tickets) or 4-digit phone ending."""
         if value is None:
             return {"status_verifier": None}
         verifier = cw.find_verifier(str(value))
@@ -105,12 +105,14 @@ class ActionCheckComplaintStatus(Action):
             )
             return reset
         try:
-            reply = await api.lookup(ticket=ticket, verifier=verifier)
+            reply = await api.lookup(ticket=ticket, verifier=verifier, sender_id=tracker.sender_id)
         except ComplaintAppDown:
             dispatcher.utter_message(response="utter_status_failed", hotline=api.settings.hotline)
             return reset
         if reply.status == 200 and reply.body.get("state"):
             form_message(dispatcher, status_text(reply.body))
+        elif reply.status == 429 and reply.body.get("detail"):
+            form_message(dispatcher, str(reply.body["detail"]))  # too many tries: the app says why
         elif reply.status in (404, 422):
             dispatcher.utter_message(
                 response="utter_status_not_found", hotline=api.settings.hotline

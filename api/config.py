@@ -81,6 +81,12 @@ class Settings(BaseSettings):
     login_ip_max_failures: int = 30
     login_ip_window_minutes: int = 15
     repeat_window_days: int = 30
+    # public status lookup (api/complaints/limits.py): rates per address and per ticket, lock
+    lookup_rate_address: str = "10/minute;60/day"
+    lookup_rate_ticket: str = "10/minute;30/day"
+    lookup_max_failures: int = 5
+    lookup_lock_minutes: int = 1440
+    rate_limit_prefix: str = "tuoyu-limits"
     sla_yellow_ratio: float = 0.25
 
     @property

@@ -67,7 +67,13 @@ def reserve(
 
 
 def failed(
-    session: Session, *, key: str, slot: int, limit: int, lock: timedelta, now: datetime | None = None
+    session: Session,
+    *,
+    key: str,
+    slot: int,
+    limit: int,
+    lock: timedelta,
+    now: datetime | None = None,
 ) -> bool:
     """Keep a failed attempt's slot; lock the key when it was the last one. True if now locked."""
     if slot < limit:

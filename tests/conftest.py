@@ -79,6 +79,7 @@ def _pg_admin() -> Any:
 def settings_override(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Settings]]:
     """Factory: settings_override(database_url=..., service_token=...) sets env and reloads settings."""
     from api.config import get_settings
+    from api.limits import reset_limiters
 
     def apply(**overrides: Any) -> Settings:
         for key, value in overrides.items():
@@ -87,8 +88,10 @@ def settings_override(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[...,
         return get_settings()
 
     get_settings.cache_clear()
+    reset_limiters()
     yield apply
     get_settings.cache_clear()
+    reset_limiters()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])

@@ -15,3 +15,7 @@ class IdempotencyConflict(ComplaintError):
 
 class InvalidStateChange(ComplaintError):
     """A state outside the known workflow states was requested."""
+
+
+class LookupLocked(ComplaintError):
+    """Too many wrong verifiers for this ticket: lookups refused until the lock runs out."""

@@ -7,13 +7,15 @@ api.main.internal_app on 127.0.0.1); the public app mounts `router`, the lookup 
 from __future__ import annotations
 
 import hmac
+import math
+from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Response, status
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, status
 from sqlalchemy.orm import Session
 
 from api.complaints import service
-from api.complaints.errors import ComplaintNotFound, IdempotencyConflict
+from api.complaints.errors import ComplaintNotFound, IdempotencyConflict, LookupLocked
 from api.complaints.models import Complaint
 from api.complaints.redact import mask_phone
 from api.complaints.schemas import (
@@ -23,10 +25,12 @@ from api.complaints.schemas import (
     LookupRequest,
     LookupResult,
 )
+from api.complaints.service import lookup_key
 from api.complaints.timelimits import expected_reply
 from api.config import get_settings
 from api.db import get_session
 from api.deps import SERVICE_ACTOR
+from api.limits import get_limiter
 
 router = APIRouter(prefix="/api/complaints", tags=["complaints"])
 internal_router = APIRouter(prefix="/api/complaints", tags=["complaints (internal)"])
@@ -98,17 +102,90 @@ def create_complaint(
     return _created_body(filed.complaint, filed.pin)
 
 
+def _is_service(authorization: str | None) -> bool:
+    """True if the request carries the service token (the action server relaying a chat)."""
+    scheme, _, token = (authorization or "").partition(" ")
+    expected = get_settings().service_token.encode()
+    return scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(), expected)
+
+
+def _caller(request: Request, authorization: str | None, end_user: str | None) -> str:
+    """Who is looking: the chat user the action server names, else the peer address."""
+    if end_user and _is_service(authorization):
+        return f"chat:{end_user}"
+    return f"ip:{request.client.host if request.client else '-'}"
+
+
+def _too_many(detail: str, retry_after: int) -> HTTPException:
+    """429 with the wait in Retry-After."""
+    return HTTPException(
+        status.HTTP_429_TOO_MANY_REQUESTS, detail, headers={"Retry-After": str(retry_after)}
+    )
+
+
+def _rate_limit(caller: str, ticket: str) -> None:
+    """Per-caller and per-ticket request rates (api/limits.py); raises 429."""
+    settings = get_settings()
+    limiter = get_limiter()
+    refusal = limiter.hit(scope="lookup-caller", rules=settings.lookup_rate_address, key=caller)
+    key = lookup_key(ticket)
+    if refusal is None and key is not None:
+        refusal = limiter.hit(scope="lookup-ticket", rules=settings.lookup_rate_ticket, key=key)
+    if refusal is not None:
+        raise _too_many(
+            f"查询太频繁，请 {_wait(refusal.retry_after)}后再试，或拨打 {settings.hotline_name}（{settings.hotline}）查询。",
+            refusal.retry_after,
+        )
+
+
+def _wait(seconds: int) -> str:
+    """「3 分钟」-style wait for people."""
+    if seconds < 60:
+        return f"{seconds} 秒"
+    if seconds < 3600:
+        return f"{math.ceil(seconds / 60)} 分钟"
+    return f"{math.ceil(seconds / 3600)} 小时"
+
+
 @router.post(
     "/lookup",
     response_model=LookupResult,
-    responses={404: {"description": "未找到该工单，或验证码不正确（两者不区分）"}},
+    responses={
+        404: {"description": "未找到该工单，或验证码不正确（两者不区分）"},
+        429: {"description": "查询太频繁，或该工单验证错误次数过多已被锁定"},
+    },
 )
-def lookup_complaint(body: LookupRequest, session: SessionDep) -> LookupResult:
-    """Public status lookup; unknown ticket and wrong verifier both give the same 404."""
+def lookup_complaint(
+    body: LookupRequest,
+    request: Request,
+    session: SessionDep,
+    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+    x_end_user: Annotated[str | None, Header(max_length=128, include_in_schema=False)] = None,
+) -> LookupResult:
+    """Public status lookup; unknown ticket and wrong verifier both give the same 404.
+
+    Rate-limited per caller and per ticket; a ticket locks after LOOKUP_MAX_FAILURES wrong verifiers.
+    """
+    settings = get_settings()
+    _rate_limit(_caller(request, authorization, x_end_user), body.ticket)
+    lock = timedelta(minutes=settings.lookup_lock_minutes)
     try:
-        complaint = service.lookup(session=session, ticket=body.ticket, verifier=body.verifier)
+        complaint = service.lookup(
+            session=session,
+            ticket=body.ticket,
+            verifier=body.verifier,
+            max_failures=settings.lookup_max_failures,
+            lock=lock,
+        )
     except ComplaintNotFound as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from exc
+    except LookupLocked as exc:
+        wait = int(lock.total_seconds())
+        raise _too_many(
+            f"该工单验证错误次数过多，已暂时锁定，请 {_wait(wait)}后再试；"
+            f"如需帮助请拨打 {settings.hotline_name}（{settings.hotline}）。",
+            wait,
+        ) from exc
     result, result_at = service.public_result(complaint)
     return LookupResult(
         ticket=complaint.ticket,

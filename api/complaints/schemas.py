@@ -104,13 +104,19 @@ class LookupRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     ticket: str = Field(min_length=6, max_length=40)
-    verifier: str = Field(pattern=r"^([0-9]{4}|[0-9]{6})$")
+    verifier: str = Field(pattern=r"^([0-9]{4}|[0-9]{6}|[0-9]{8})$", max_length=8)
 
     @field_validator("ticket", "verifier", mode="before")
     @classmethod
     def _halfwidth(cls, value: object) -> object:
         """Full-width digits and stray spaces from phone IMEs are normalised (NFKC, strip)."""
         return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
+
+    @field_validator("verifier", mode="before")
+    @classmethod
+    def _no_spaces(cls, value: object) -> object:
+        """A PIN read out in groups (「1234 5678」) is one PIN."""
+        return re.sub(r"[\s\-]", "", value) if isinstance(value, str) else value
 
 
 class LookupResult(BaseModel):

@@ -6,14 +6,20 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from api.complaints.errors import ComplaintNotFound, IdempotencyConflict, InvalidStateChange
+from api import throttle
+from api.complaints.errors import (
+    ComplaintNotFound,
+    IdempotencyConflict,
+    InvalidStateChange,
+    LookupLocked,
+)
 from api.complaints.models import INITIAL_STATE, STATES, Complaint, ComplaintEvent
 from api.complaints.redact import mask_pii
 from api.complaints.schemas import ComplaintCreate
@@ -180,9 +186,33 @@ def get_complaint(*, session: Session, ticket: str) -> Complaint:
     return complaint
 
 
-def lookup(*, session: Session, ticket: str, verifier: str) -> Complaint:
-    """Public lookup; unknown ticket and wrong verifier raise the same ComplaintNotFound."""
+def lookup_key(ticket: str) -> str | None:
+    """Throttle key of a (loosely typed) ticket; None if it is no ticket at all."""
     normalised = normalise_ticket(ticket)
+    return f"lookup:{normalised}" if normalised else None
+
+
+def lookup(
+    *,
+    session: Session,
+    ticket: str,
+    verifier: str,
+    max_failures: int = 5,
+    lock: timedelta = timedelta(hours=24),
+) -> Complaint:
+    """Public lookup; unknown ticket and wrong verifier raise the same ComplaintNotFound.
+
+    Each check takes a slot of the ticket's failure counter first (api/throttle.py), so after
+    `max_failures` wrong verifiers — concurrent or not, across restarts — LookupLocked is raised
+    and even the right verifier is refused until the lock runs out.
+    """
+    normalised = normalise_ticket(ticket)
+    key = lookup_key(ticket)
+    slot = None
+    if key is not None:
+        slot = throttle.reserve(session, key=key, limit=max_failures, window=lock)
+        if slot is None:
+            raise LookupLocked(normalised or ticket)
     complaint = None
     if normalised is not None:
         complaint = session.scalars(
@@ -194,7 +224,13 @@ def lookup(*, session: Session, ticket: str, verifier: str) -> Complaint:
         phone=complaint.phone if complaint else None,
     )
     if complaint is None or not ok:
+        if key is not None and slot is not None:
+            throttle.failed(session, key=key, slot=slot, limit=max_failures, lock=lock)
+            session.commit()
         raise ComplaintNotFound(ticket)
+    if key is not None:
+        throttle.refund(session, key=key)
+        session.commit()
     return complaint
 
 

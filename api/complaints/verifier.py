@@ -1,4 +1,8 @@
-"""Verifiers for the public status lookup: a one-time-shown 6-digit PIN (scrypt hash) or phone last 4."""
+"""Verifiers for the public status lookup: a one-time-shown 8-digit PIN (scrypt hash) or phone last 4.
+
+PINs were 6 digits before; those tickets keep working (the hash does not depend on the length).
+Guessing is bounded anyway: a ticket locks after LOOKUP_MAX_FAILURES wrong verifiers.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +13,16 @@ import re
 import secrets
 
 _N, _R, _P = 2**14, 8, 1
-PIN_RE = re.compile(r"^\d{6}$")
+PIN_DIGITS = 8
+PIN_RE = re.compile(r"^(?:\d{6}|\d{8})$")  # 6 digits: PINs issued before the longer ones
 LAST4_RE = re.compile(r"^\d{4}$")
 # Hash of a PIN nobody holds, verified against when the ticket is unknown so timing says nothing.
 _DUMMY_HASH: str | None = None
 
 
 def new_pin() -> str:
-    """Uniformly random 6-digit PIN (leading zeros kept)."""
-    return f"{secrets.randbelow(10**6):06d}"
+    """Uniformly random 8-digit PIN (leading zeros kept): 10⁸ values against 5 tries per ticket."""
+    return f"{secrets.randbelow(10**PIN_DIGITS):0{PIN_DIGITS}d}"
 
 
 def _scrypt(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:

@@ -349,7 +349,7 @@ async def test_submit_reports_ticket_department_reply_time_and_pin(app_env: str)
     [message] = [m["custom"] for m in dispatcher.messages]
     assert message["kind"] == "answer"
     ticket = TICKET_RE.search(message["text"]).group(0)
-    assert re.search(r"查询码：\d{6}", message["text"]) and "手机号后 4 位" in message["text"]
+    assert re.search(r"查询码：\d{8}", message["text"]) and "手机号后 4 位" in message["text"]
     assert (
         re.search(r"牵头处理部门：区\S+", message["text"]) and "个工作日内答复" in message["text"]
     )
@@ -479,7 +479,14 @@ async def test_ticket_validation(answer: str, expected: str | None) -> None:
 
 
 @pytest.mark.parametrize(
-    ("answer", "expected"), [("123456", "123456"), ("尾号 1234", "1234"), ("12", None)]
+    ("answer", "expected"),
+    [
+        ("123456", "123456"),
+        ("尾号 1234", "1234"),
+        ("12", None),
+        ("4071 9382", "40719382"),
+        ("查询码是 40719382", "40719382"),
+    ],
 )
 async def test_verifier_validation(answer: str, expected: str | None) -> None:
     result = await ValidateComplaintStatusForm().validate_status_verifier(
@@ -524,6 +531,19 @@ async def test_wrong_verifier_finds_nothing(filed_case: dict[str, str]) -> None:
     slots = {"status_ticket": filed_case["ticket"], "status_verifier": wrong}
     await ActionCheckComplaintStatus().run(dispatcher, tracker(slots=slots), {})
     assert shown(dispatcher)[0]["response"] == "utter_status_not_found"
+
+
+async def test_a_locked_ticket_says_so_in_chinese(filed_case: dict[str, str]) -> None:
+    """The chat flow goes through the app's limits: after 5 wrong verifiers the ticket is locked."""
+    for i in range(5):
+        wrong = f"{(int(filed_case['pin']) + 1 + i) % 10**8:08d}"
+        slots = {"status_ticket": filed_case["ticket"], "status_verifier": wrong}
+        await ActionCheckComplaintStatus().run(CollectingDispatcher(), tracker(slots=slots), {})
+    dispatcher = CollectingDispatcher()
+    slots = {"status_ticket": filed_case["ticket"], "status_verifier": filed_case["pin"]}
+    await ActionCheckComplaintStatus().run(dispatcher, tracker(slots=slots), {})
+    message = dispatcher.messages[0]["custom"]
+    assert "锁定" in message["text"] and filed_case["state"] not in message["text"]
 
 
 async def test_status_with_the_app_down_is_an_error(app_down_env: str) -> None:
