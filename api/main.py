@@ -11,16 +11,15 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse
-from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
+from api import logmask
 from api.auth.routes import admin_router as auth_admin_router
 from api.auth.routes import router as auth_router
 from api.auth.startup import bootstrap_admin
+from api.chat import page as chat_page
 from api.chat.engine import EngineClient
 from api.chat.routes import router as chat_router
 from api.complaints.routes import internal_router as complaints_internal_router
@@ -40,8 +39,6 @@ from api.triage.routes import router as triage_router
 from api.wechat.routes import router as wechat_router
 from knowledge import workdays
 from knowledge.clock import today
-
-STATIC = Path(__file__).parent / "static"
 
 
 @asynccontextmanager
@@ -67,9 +64,10 @@ async def internal_lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def _configure_logging(level: str) -> None:
-    """One log format; httpx request lines stay off because engine API URLs carry ?token=."""
+    """One log format, PII masked; httpx request lines stay off because engine API URLs carry ?token=."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logmask.install()  # personal data masked in every line, uvicorn's access log included
 
 
 def _warn_missing_holidays() -> None:
@@ -107,12 +105,8 @@ def create_app() -> FastAPI:
         wechat_router,
     ):
         app.include_router(router)
-    app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
-
-    @app.get("/", include_in_schema=False)
-    async def index() -> FileResponse:
-        return FileResponse(STATIC / "index.html")
-
+    app.include_router(chat_page.router)
+    app.mount("/static", chat_page.static_files(), name="static")
     return app
 
 

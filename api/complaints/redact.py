@@ -31,6 +31,20 @@ def mask_pii(text: str) -> str:
     return _resolve()(text)
 
 
+def strip_pii(text: str, placeholder: str = "＊") -> str:
+    """The text with every PII span replaced by one placeholder: nothing of it left to match."""
+    from api.triage.pii import detect_pii
+
+    out: list[str] = []
+    cursor = 0
+    for span in detect_pii(text):
+        out.append(text[cursor : span.start])
+        out.append(placeholder)
+        cursor = span.end
+    out.append(text[cursor:])
+    return "".join(out)
+
+
 def mask_phone(phone: str | None) -> str | None:
     """138****5678 / 0812****4567: enough for staff to recognise, not to dial."""
     if not phone:

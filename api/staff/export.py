@@ -14,7 +14,7 @@ from api.complaints.redact import mask_phone, mask_pii
 from api.complaints.tickets import TICKET_TZ
 from api.db import utcnow
 from api.staff.schemas import Stats
-from api.staff.service import Filters, Viewer, load_rows
+from api.staff.service import Filters, Viewer, load_rows, shown_text
 
 HEADER = [
     "工单号",
@@ -88,7 +88,7 @@ def export_csv(session: Session, *, viewer: Viewer, filters: Filters) -> str:
             _local(row.deadline.due_at if row.deadline else None),
             SLA_NAMES[row.sla],
             len(row.repeats),
-            c.text if viewer.full_contact else mask_pii(c.text),
+            shown_text(viewer, c.text),
         ]
         out_cells = [_cell(v) for v in cells]
         if viewer.full_contact:

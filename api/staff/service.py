@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from api.complaints.models import Complaint
-from api.complaints.redact import mask_phone, mask_pii
+from api.complaints.models import Complaint, ComplaintEvent
+from api.complaints.redact import mask_phone, mask_pii, strip_pii
 from api.complaints.tickets import normalise_ticket
 from api.config import get_settings
 from api.db import utcnow
@@ -116,9 +117,26 @@ def is_lead(viewer: Viewer, complaint: Complaint) -> bool:
     return viewer.role == "department" and complaint.lead_department == viewer.department
 
 
+@lru_cache(maxsize=8192)
+def masked(text: str) -> str:
+    """A text with its personal data masked (cached: the queue search masks every visible case)."""
+    return mask_pii(text)
+
+
+@lru_cache(maxsize=8192)
+def _searchable(text: str) -> str:
+    """A text without its personal data at all (not even the digits a mask leaves visible)."""
+    return strip_pii(text)
+
+
+def shown_text(viewer: Viewer, text: str) -> str:
+    """A free text as this viewer may read it: in clear for hotline/admin, masked otherwise."""
+    return text if viewer.full_contact else masked(text)
+
+
 def excerpt(text: str) -> str:
     """First characters of a text with phone/ID numbers masked."""
-    flat = " ".join(mask_pii(text).split())
+    flat = " ".join(masked(text).split())
     return flat if len(flat) <= EXCERPT else flat[:EXCERPT] + "…"
 
 
@@ -151,8 +169,12 @@ def find_case(
     return complaint
 
 
-def _matches(c: Complaint, f: Filters) -> bool:
-    """Filters that are plain field comparisons."""
+def _matches(c: Complaint, f: Filters, viewer: Viewer) -> bool:
+    """Filters that are plain field comparisons.
+
+    Without the reveal right `q` never touches personal data: a masked phone's digits (hidden or
+    shown) cannot be confirmed one search at a time.
+    """
     if f.state and c.state != f.state:
         return False
     if f.department and f.department not in (c.departments or []):
@@ -163,7 +185,9 @@ def _matches(c: Complaint, f: Filters) -> bool:
         return False
     if f.q:
         needle = f.q.strip().lower()
-        hay = " ".join(x or "" for x in (c.text, c.institution, c.place, c.ticket)).lower()
+        text = c.text if viewer.full_contact else _searchable(c.text)
+        fields = (text, c.institution, c.place, c.ticket)
+        hay = " ".join(x or "" for x in fields).lower()
         ticket = normalise_ticket(f.q)
         if needle not in hay and not (ticket and ticket == c.ticket):
             return False
@@ -213,7 +237,7 @@ def load_rows(session: Session, *, viewer: Viewer, filters: Filters, now: dateti
     visible = {c.id: c for c in everything if can_see(viewer, c)}
     rows = []
     for c in visible.values():
-        if not _matches(c, filters):
+        if not _matches(c, filters, viewer):
             continue
         repeats = [visible[i] for i in groups.get(c.id, []) if i in visible]
         row = _row(c, tracking.get(c.id), repeats, now=now)
@@ -285,11 +309,19 @@ def _conversation(c: Complaint, viewer: Viewer) -> list[dict[str, Any]] | None:
     if c.conversation is None or viewer.full_contact:
         return c.conversation
     return [
-        {**turn, "text": mask_pii(str(turn["text"]))}
+        {**turn, "text": masked(str(turn["text"]))}
         if isinstance(turn, dict) and "text" in turn
         else turn
         for turn in c.conversation
     ]
+
+
+def _event(event: ComplaintEvent, viewer: Viewer) -> EventOut:
+    """A history row; notes staff typed are masked for viewers without the reveal right."""
+    out = EventOut.model_validate(event)
+    if out.note and not viewer.full_contact:
+        out.note = masked(out.note)
+    return out
 
 
 def case_detail(
@@ -316,7 +348,7 @@ def case_detail(
         state=c.state,
         urgency=c.urgency,
         category=c.category,
-        text=c.text if viewer.full_contact else mask_pii(c.text),
+        text=shown_text(viewer, c.text),
         institution=c.institution,
         place=c.place,
         when=c.when_text,
@@ -330,7 +362,7 @@ def case_detail(
         departments=list(c.departments or []),
         lead_department=c.lead_department,
         contact=contact,
-        events=[EventOut.model_validate(e) for e in c.events],
+        events=[_event(e, viewer) for e in c.events],
         allowed_actions=[AllowedAction(action=a, label=label) for a, label in actions],
         repeats=[
             RepeatOut(

@@ -36,6 +36,10 @@ def chat_page(browser: Browser, stack_url: str) -> Iterator[Page]:
     page = context.new_page()
     js_errors: list[str] = []
     page.on("pageerror", lambda exc: js_errors.append(str(exc)))
+    page.on(  # anything the page's Content-Security-Policy blocks shows up as a console error
+        "console",
+        lambda m: js_errors.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     page.goto(stack_url.rstrip("/") + "/")
     expect(page.locator("#app[data-ready='true']")).to_be_attached()
     yield page
@@ -179,3 +183,19 @@ def test_page_frame_is_labelled(chat_page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text("攀枝花市仁和区")
     expect(page.get_by_role("log")).to_have_attribute("aria-live", "polite")
     expect(page.locator("footer")).to_contain_text("128号")
+
+
+def test_page_has_a_csp_and_cannot_be_framed(browser: Browser, stack_url: str) -> None:
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    response = page.goto(stack_url.rstrip("/") + "/")
+    assert response is not None
+    headers = response.headers
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert headers["x-frame-options"] == "DENY"
+    # a page of another origin that frames the chat gets nothing rendered in the frame
+    page.set_content(f'<iframe id="f" src="{stack_url.rstrip("/")}/"></iframe>')
+    page.wait_for_timeout(1500)
+    frame = page.frame_locator("#f")
+    expect(frame.locator("#app")).to_have_count(0)
+    context.close()
