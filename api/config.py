@@ -60,6 +60,7 @@ class Settings(BaseSettings):
     engine_timeout_s: float = 8.0
     database_url: str = f"sqlite:///{ROOT / 'var' / 'tuoyu.db'}"
     redis_url: str = ""
+    engine_endpoints: str = "bot/endpoints.yml"  # health checks the engine's lock store in it
     service_token: str = ""
     hotline: str = "12345"
     hotline_name: str = "12345政务服务便民热线"
