@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from api.safetext import check
+
 Kind = Literal["answer", "clarify", "out_of_scope", "handoff", "smalltalk", "form", "error"]
 
 
@@ -24,9 +26,7 @@ class ChatRequest(BaseModel):
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("不能只包含空白")
-        if "\x00" in value:
-            raise ValueError("包含非法字符")
-        return value.strip()
+        return check(value).strip()
 
 
 class Button(BaseModel):

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from api.safetext import SafeStr, check
 
 Channel = Literal["web", "wechat", "phone", "api"]
 Kind = Literal["complaint", "handoff"]
@@ -27,10 +29,69 @@ def normalise_phone(raw: str) -> str:
 
 
 def _no_nul(value: str) -> str:
-    """NUL cannot be stored in PostgreSQL text; nobody types it."""
-    if "\x00" in value:
-        raise ValueError("NUL character not allowed")
-    return value
+    """NUL and lone surrogates cannot be stored in PostgreSQL text; nobody types them."""
+    return check(value)
+
+
+class TriageDepartment(BaseModel):
+    """One department of a triage result (see api/triage/schemas.py DepartmentOut)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: SafeStr = Field(min_length=1, max_length=64)
+    role: SafeStr | None = Field(default=None, max_length=32)
+    reason: SafeStr | None = Field(default=None, max_length=1000)
+    basis: SafeStr | None = Field(default=None, max_length=2000)
+
+
+class TriageFacts(BaseModel):
+    """Facts a triage found in the text."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    institution: SafeStr | None = Field(default=None, max_length=200)
+    place: SafeStr | None = Field(default=None, max_length=200)
+    amount: SafeStr | None = Field(default=None, max_length=100)
+    when: SafeStr | None = Field(default=None, max_length=200)
+    child_age: SafeStr | None = Field(default=None, max_length=100)
+
+
+class TriagePii(BaseModel):
+    """A personal-data span [start, end) in the complaint text."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: SafeStr = Field(min_length=1, max_length=32)
+    span: list[Annotated[int, Field(ge=0, le=100_000)]] = Field(min_length=2, max_length=2)
+
+
+class TriageIn(BaseModel):
+    """A triage result sent along with a filing (the /api/triage response, or part of it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    category: SafeStr | None = Field(default=None, max_length=64)
+    urgency: SafeStr | None = Field(default=None, max_length=16)
+    lead_department: SafeStr | None = Field(default=None, max_length=64)
+    departments: list[TriageDepartment] = Field(default_factory=list, max_length=12)
+    urgency_signals: list[Annotated[SafeStr, Field(max_length=100)]] = Field(
+        default_factory=list, max_length=30
+    )
+    facts: TriageFacts | None = None
+    pii: list[TriagePii] = Field(default_factory=list, max_length=200)
+
+
+Role = Literal["user", "bot", "staff"]
+
+
+class ConversationTurn(BaseModel):
+    """One line of the conversation handed to staff."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role
+    text: SafeStr = Field(max_length=2000)
+    kind: SafeStr | None = Field(default=None, max_length=32)
 
 
 class ComplaintCreate(BaseModel):
@@ -46,8 +107,8 @@ class ComplaintCreate(BaseModel):
     channel: Channel
     sender_id: str | None = Field(default=None, max_length=128)
     kind: Kind = "complaint"
-    triage: dict[str, Any] | None = None
-    conversation: list[dict[str, Any]] | None = Field(default=None, max_length=500)
+    triage: TriageIn | None = None
+    conversation: list[ConversationTurn] | None = Field(default=None, max_length=100)
 
     @field_validator("text")
     @classmethod
@@ -73,15 +134,15 @@ class ComplaintCreate(BaseModel):
             return None
         return normalise_phone(value)
 
-    @field_validator("conversation")
-    @classmethod
-    def _conversation_no_nul(
-        cls, value: list[dict[str, Any]] | None
-    ) -> list[dict[str, Any]] | None:
-        """PostgreSQL JSONB rejects \\u0000 too."""
-        if value is not None and "\x00" in repr(value):
-            raise ValueError("NUL character not allowed")
-        return value
+    def triage_dict(self) -> dict[str, Any] | None:
+        """The triage as sent (only the keys given), for the JSON column."""
+        return None if self.triage is None else self.triage.model_dump(exclude_unset=True)
+
+    def conversation_list(self) -> list[dict[str, Any]] | None:
+        """The conversation as sent, for the JSON column."""
+        if self.conversation is None:
+            return None
+        return [turn.model_dump(exclude_unset=True) for turn in self.conversation]
 
 
 class ComplaintCreated(BaseModel):

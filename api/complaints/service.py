@@ -111,7 +111,8 @@ def file_complaint(
             return _replay(existing, digest)
     session.rollback()  # end the read transaction before slow work (triage, PIN hashing)
 
-    triage = payload.triage if payload.triage is not None else run_triage(text=payload.text)
+    given = payload.triage_dict()
+    triage = given if given is not None else run_triage(text=payload.text)
     summary = summarise(triage)
     pin = new_pin()
     pin_hash = hash_pin(pin)
@@ -138,7 +139,7 @@ def file_complaint(
             updated_at=filed_at,
             idempotency_key=idempotency_key or None,
             request_hash=digest,
-            conversation=payload.conversation,
+            conversation=payload.conversation_list(),
             confidential=True,
         )
         add_event(

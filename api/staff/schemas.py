@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.complaints.schemas import normalise_phone
+from api.safetext import check
 
 Sla = Literal["green", "yellow", "red", "none"]
 ActionName = Literal[
@@ -155,7 +156,9 @@ class ActionRequest(BaseModel):
     @classmethod
     def _blank_note(cls, value: str | None) -> str | None:
         """A blank note is no note."""
-        return value.strip() if value and value.strip() and "\x00" not in value else None
+        if value is not None:
+            check(value)
+        return value.strip() if value and value.strip() else None
 
     def given(self) -> set[str]:
         """Names of the optional fields that carry a value."""
@@ -181,9 +184,9 @@ class PhoneCaseCreate(BaseModel):
     @classmethod
     def _text(cls, value: str) -> str:
         """Not blank, no NUL."""
-        if not value.strip() or "\x00" in value:
+        if not value.strip():
             raise ValueError("text must not be blank")
-        return value
+        return check(value)
 
     @field_validator("phone")
     @classmethod

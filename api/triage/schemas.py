@@ -2,13 +2,16 @@
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.safetext import check
 from api.triage.models import Role, Urgency
 
 MAX_TEXT = 5000
 
 
 class TriageRequest(BaseModel):
-    """A complaint in free text (1–5000 characters, not only whitespace)."""
+    """A complaint in free text (1–5000 characters, not only whitespace, no NUL or lone surrogate)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     text: str = Field(
         description="投诉/举报原文",
@@ -23,7 +26,7 @@ class TriageRequest(BaseModel):
             raise ValueError("text 不能为空：请填写投诉内容（1–5000 字）")
         if len(value) > MAX_TEXT:
             raise ValueError(f"text 过长：最多 {MAX_TEXT} 字，收到 {len(value)} 字")
-        return value
+        return check(value)
 
 
 class DepartmentOut(BaseModel):

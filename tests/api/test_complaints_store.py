@@ -48,6 +48,9 @@ def test_migrations_round_trip(empty_database_url: str) -> None:
 
 
 def test_models_match_migrations(database_url: str) -> None:
+    import api.auth.models  # noqa: F401  (every model module registers its tables on Base)
+    import api.staff.models  # noqa: F401
+
     engine = make_engine(database_url)
     try:
         with engine.connect() as conn:
@@ -171,11 +174,11 @@ def test_working_days_skip_weekends_and_holidays() -> None:
 
 def test_pin_hash_round_trip() -> None:
     pin = new_pin()
-    assert len(pin) == 6 and pin.isdigit()
+    assert len(pin) == 8 and pin.isdigit()
     stored = hash_pin(pin)
     assert pin not in stored
     assert check_pin(pin, stored)
-    assert not check_pin(f"{(int(pin) + 1) % 10**6:06d}", stored)
+    assert not check_pin(f"{(int(pin) + 1) % 10**8:08d}", stored)
     assert not check_pin(pin, "garbage")
     assert hash_pin(pin) != stored  # salted
 
