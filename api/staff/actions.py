@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime
+from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from api.auth.service import audit, department_names
 from api.complaints.models import Complaint
-from api.complaints.schemas import ComplaintCreate
+from api.complaints.schemas import ComplaintCreate, TriageIn
 from api.complaints.service import FiledComplaint, add_event, file_complaint
 from api.complaints.triage_link import run_triage
 from api.db import utcnow
@@ -17,6 +20,8 @@ from api.staff import workflow
 from api.staff.models import CaseTracking
 from api.staff.schemas import ActionRequest, PhoneCaseCreate
 from api.staff.service import Viewer, is_lead, tracking_of
+
+log = logging.getLogger(__name__)
 
 
 def suggested_departments(complaint: Complaint) -> list[str]:
@@ -157,6 +162,17 @@ def apply_action(
     session.commit()
 
 
+def _triage_in(triage: dict[str, Any] | None) -> TriageIn | None:
+    """The triage result in the filing schema; a result that does not fit is left out, not a 500."""
+    if triage is None:
+        return None
+    try:
+        return TriageIn.model_validate(triage)
+    except ValidationError:
+        log.warning("triage result does not fit the filing schema; case filed without it")
+        return None
+
+
 def file_phone_case(session: Session, *, viewer: Viewer, body: PhoneCaseCreate) -> FiledComplaint:
     """Store a case from a phone call with triage attached; blanks filled from triage facts."""
     triage = run_triage(text=body.text)
@@ -169,6 +185,6 @@ def file_phone_case(session: Session, *, viewer: Viewer, body: PhoneCaseCreate) 
         when=body.when or facts.get("when"),
         channel="phone",
         kind="complaint",
-        triage=triage,
+        triage=_triage_in(triage),
     )
     return file_complaint(session=session, payload=payload, actor=viewer.actor)

@@ -48,7 +48,8 @@ def test_migrations_round_trip(empty_database_url: str) -> None:
 
 
 def test_models_match_migrations(database_url: str) -> None:
-    import api.auth.models  # noqa: F401  (every model module registers its tables on Base)
+    # every model module registers its tables on Base
+    import api.auth.models
     import api.staff.models  # noqa: F401
 
     engine = make_engine(database_url)
