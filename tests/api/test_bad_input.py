@@ -14,10 +14,10 @@ FIVE_MB = 5 * 1024 * 1024
 
 @pytest.fixture
 def client(make_client: Any) -> TestClient:
-    """The complaints and triage routers with the app's error handlers (as api/main.py mounts them)."""
-    from api.complaints.routes import router as complaints
+    """The internal complaints and triage routers (service token) with the app's error handlers."""
+    from api.complaints.routes import internal_router as complaints
     from api.errors import install_error_handlers
-    from api.triage.routes import router as triage
+    from api.triage.routes import internal_router as triage
 
     c = make_client(complaints, triage)
     install_error_handlers(c.app)  # type: ignore[arg-type]

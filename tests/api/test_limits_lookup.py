@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.complaints.routes import router
+from api.complaints.routes import internal_router, router
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 CLOSED_REDIS = "redis://127.0.0.1:6399/0"
@@ -18,8 +18,8 @@ CLOSED_REDIS = "redis://127.0.0.1:6399/0"
 
 @pytest.fixture
 def client(make_client: Any) -> TestClient:
-    """Bare app with only the complaints router."""
-    return make_client(router)
+    """Bare app with the complaints routers: public lookup and the internal filing."""
+    return make_client(router, internal_router)
 
 
 def _file(client: TestClient, auth_headers: dict[str, str], phone: str = "13507712468") -> Any:
