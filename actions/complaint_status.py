@@ -76,7 +76,7 @@ class ValidateComplaintStatusForm(FormValidationAction):
     async def validate_status_verifier(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """8-digit PIN (6 on older tickets) or 4-digit phone ending."""
+        """6-digit PIN or 4-digit phone ending."""
         if value is None:
             return {"status_verifier": None}
         verifier = cw.find_verifier(str(value))

@@ -92,9 +92,9 @@ def find_ticket(text: str) -> str | None:
 
 
 def find_verifier(text: str) -> str | None:
-    """An 8-digit PIN (6 digits on older tickets) or a phone's last 4, alone in the message (spaces allowed)."""
+    """A 6-digit PIN or a phone's last 4 digits, alone in the message (spaces allowed)."""
     digits = re.sub(r"[\s\-]", "", text)
-    match = re.search(r"(?<!\d)(\d{8}|\d{6}|\d{4})(?!\d)", digits)
+    match = re.search(r"(?<!\d)(\d{6}|\d{4})(?!\d)", digits)
     return match.group(1) if match else None
 
 

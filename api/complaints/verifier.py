@@ -1,7 +1,8 @@
-"""Verifiers for the public status lookup: a one-time-shown 8-digit PIN (scrypt hash) or phone last 4.
+"""Verifiers for the public status lookup: a one-time-shown 6-digit PIN (scrypt hash) or phone last 4.
 
-PINs were 6 digits before; those tickets keep working (the hash does not depend on the length).
-Guessing is bounded anyway: a ticket locks after LOOKUP_MAX_FAILURES wrong verifiers.
+Six digits, because guessing is bounded by the lock, not by length: a ticket locks after
+LOOKUP_MAX_FAILURES (5) wrong verifiers, so a guess succeeds with odds of 5 in 10⁶, and families read
+and type six digits reliably (and tools that parse a chat's 6-digit 查询码 keep working).
 """
 
 from __future__ import annotations
@@ -13,15 +14,15 @@ import re
 import secrets
 
 _N, _R, _P = 2**14, 8, 1
-PIN_DIGITS = 8
-PIN_RE = re.compile(r"^(?:\d{6}|\d{8})$")  # 6 digits: PINs issued before the longer ones
+PIN_DIGITS = 6
+PIN_RE = re.compile(r"^\d{6}$")
 LAST4_RE = re.compile(r"^\d{4}$")
 # Hash of a PIN nobody holds, verified against when the ticket is unknown so timing says nothing.
 _DUMMY_HASH: str | None = None
 
 
 def new_pin() -> str:
-    """Uniformly random 8-digit PIN (leading zeros kept): 10⁸ values against 5 tries per ticket."""
+    """Uniformly random 6-digit PIN (leading zeros kept): 10⁶ values against 5 tries per ticket."""
     return f"{secrets.randbelow(10**PIN_DIGITS):0{PIN_DIGITS}d}"
 
 

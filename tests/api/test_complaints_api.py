@@ -50,7 +50,7 @@ def test_create_returns_ticket_pin_and_promise(client, auth_headers, db_session)
     assert r.status_code == 201, r.text
     data = r.json()
     assert TICKET.match(data["ticket"])
-    assert re.fullmatch(r"\d{8}", data["pin"])
+    assert re.fullmatch(r"\d{6}", data["pin"])
     assert data["state"] == "待派单"
     assert data["kind"] == "complaint"
     assert re.fullmatch(r"\d+ (个工作日|小时)内答复", data["expected_reply"])

@@ -175,11 +175,11 @@ def test_working_days_skip_weekends_and_holidays() -> None:
 
 def test_pin_hash_round_trip() -> None:
     pin = new_pin()
-    assert len(pin) == 8 and pin.isdigit()
+    assert len(pin) == 6 and pin.isdigit()
     stored = hash_pin(pin)
     assert pin not in stored
     assert check_pin(pin, stored)
-    assert not check_pin(f"{(int(pin) + 1) % 10**8:08d}", stored)
+    assert not check_pin(f"{(int(pin) + 1) % 10**6:06d}", stored)
     assert not check_pin(pin, "garbage")
     assert hash_pin(pin) != stored  # salted
 

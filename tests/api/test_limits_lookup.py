@@ -40,30 +40,14 @@ def _lookup(client: TestClient, ticket: str, verifier: str, **headers: str) -> A
 
 
 def _wrong(pin: str, i: int) -> str:
-    return f"{(int(pin) + 1 + i) % 10**8:08d}"
+    return f"{(int(pin) + 1 + i) % 10**6:06d}"
 
 
-def test_new_pins_are_eight_digits_and_work(client, filed) -> None:
-    assert len(filed["pin"]) == 8 and filed["pin"].isdigit()
+def test_new_pins_are_six_digits_and_work(client, filed) -> None:
+    assert len(filed["pin"]) == 6 and filed["pin"].isdigit()
     assert _lookup(client, filed["ticket"], filed["pin"]).status_code == 200
-    spaced = f"{filed['pin'][:4]} {filed['pin'][4:]}"
+    spaced = f"{filed['pin'][:3]} {filed['pin'][3:]}"
     assert _lookup(client, filed["ticket"], spaced).status_code == 200
-
-
-def test_old_six_digit_pins_keep_working(client, filed, db_session) -> None:
-    from sqlalchemy import update
-
-    from api.complaints.models import Complaint
-    from api.complaints.verifier import hash_pin
-
-    db_session.execute(
-        update(Complaint)
-        .where(Complaint.ticket == filed["ticket"])
-        .values(verifier_pin_hash=hash_pin("402817"))
-    )
-    db_session.commit()
-    assert _lookup(client, filed["ticket"], "402817").status_code == 200
-    assert _lookup(client, filed["ticket"], filed["pin"]).status_code == 404
 
 
 def test_ticket_locks_after_five_wrong_verifiers_even_for_the_right_one(

@@ -15,7 +15,7 @@ from tests.e2e.stack import Stack
 pytestmark = pytest.mark.e2e
 
 TICKET_RE = re.compile(r"TY\d{8}-\d{4}")
-PIN_RE = re.compile(r"查询码：(\d{8})")
+PIN_RE = re.compile(r"查询码：(\d{6})")
 FEES = "投诉一下 金苹果托育园每个月另外收600块材料费 报名的时候一个字都没提"
 
 

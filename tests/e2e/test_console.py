@@ -348,7 +348,7 @@ def test_new_case_from_phone_notes(browser: Browser, app_url: str, world: dict[s
     page.get_by_role("button", name="提交工单").click()
     page.wait_for_url(re.compile(r"/console/cases/"))
     ready(page)
-    expect(page.locator("#pin-notice")).to_contain_text(re.compile(r"查询码 \d{8}"))
+    expect(page.locator("#pin-notice")).to_contain_text(re.compile(r"查询码 \d{6}"))
     assert page.locator("#c-text").text_content() == CALL_NOTES
     expect(page.locator("#c-info")).to_contain_text("电话")
     page.reload()
