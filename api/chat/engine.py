@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -11,6 +13,18 @@ from api.config import Settings
 from api.errors import EngineUnavailable
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FlowState:
+    """Where a conversation is: the active form (if any) and whether a person has taken over."""
+
+    form: str | None
+    handoff: bool
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.form) or self.handoff
 
 
 class EngineClient:
@@ -46,6 +60,20 @@ class EngineClient:
             raise EngineUnavailable("engine")
         body = response.json()
         return body if isinstance(body, list) else []
+
+    async def flow_state(self, *, sender_id: str) -> FlowState | None:
+        """Whether the conversation is inside a form or paused for a person; None if unknown."""
+        url = f"{self.settings.rasa_url}/conversations/{quote(sender_id, safe='')}/tracker"
+        try:
+            response = await self._client.get(url, params={"include_events": "NONE", "token": self.settings.rasa_token}, timeout=2.0)
+        except httpx.HTTPError:
+            return None
+        if response.status_code != 200:
+            return None
+        body = response.json()
+        loop = (body.get("active_loop") or {}).get("name")
+        slots = body.get("slots") or {}
+        return FlowState(form=loop or None, handoff=bool(slots.get("handoff_active")))
 
     async def _ok(self, url: str, params: dict[str, str] | None = None) -> bool:
         try:

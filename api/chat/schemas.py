@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field, field_validator
 from api.safetext import check
 
 Kind = Literal["answer", "clarify", "out_of_scope", "handoff", "smalltalk", "form", "error"]
+Emergency = Literal["medical", "police", "fire"]
 
 
 # At least one visible character and no NUL: documented in the schema, so clients and fuzzers know.
@@ -44,6 +45,9 @@ class ChatMessage(BaseModel):
     text: str
     buttons: list[Button] | None = None
     sources: list[Source] | None = None
+    urgent: bool | None = Field(
+        default=None, description="emergency advice: show it first and loud"
+    )
 
 
 class ChatResponse(BaseModel):
@@ -51,3 +55,7 @@ class ChatResponse(BaseModel):
 
     messages: list[ChatMessage]
     kind: Kind
+    emergency: Emergency | None = Field(
+        default=None, description="a child in danger now: medical (120), police (110), fire (119)"
+    )
+    call: list[str] | None = Field(default=None, description="numbers to call now, main one first")

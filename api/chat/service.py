@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
+from api.chat import safety
 from api.chat.engine import EngineClient
-from api.chat.schemas import Button, ChatMessage, ChatResponse, Kind, Source
+from api.chat.payload import to_response
+from api.chat.schemas import ChatMessage, ChatResponse
 from api.config import Settings
 from api.errors import EngineUnavailable
 
 logger = logging.getLogger(__name__)
-
-# When several messages of one turn carry kinds, these win over the last one.
-_DOMINANT: tuple[Kind, ...] = ("error", "handoff")
-_KINDS = {"answer", "clarify", "out_of_scope", "handoff", "smalltalk", "form", "error"}
 
 
 def unavailable_text(settings: Settings) -> str:
@@ -22,49 +19,15 @@ def unavailable_text(settings: Settings) -> str:
     return f"抱歉，智能助手暂时无法回答，请稍后再试，或拨打{settings.hotline_name}（{settings.hotline}）咨询。"
 
 
-def to_response(raw: list[dict[str, Any]]) -> ChatResponse:
-    """Merge Rasa's REST output (text, buttons, custom payloads) into the public contract."""
-    messages: list[ChatMessage] = []
-    kinds: list[Kind] = []
-    for item in raw:
-        custom = item.get("custom")
-        if isinstance(custom, dict):
-            said = custom.get("kind")
-            if said in _KINDS:
-                kinds.append(said)
-            if not custom.get("text"):
-                continue  # a kind-only payload annotates the turn, it is not shown
-            messages.append(
-                _message(custom.get("text", ""), custom.get("buttons"), custom.get("sources"))
-            )
-        elif item.get("text"):
-            messages.append(_message(item["text"], item.get("buttons"), None))
-    return ChatResponse(messages=messages, kind=turn_kind(kinds))
-
-
-def turn_kind(kinds: list[Kind]) -> Kind:
-    """Error and handoff win; otherwise the last kind said; plain text alone is smalltalk."""
-    for dominant in _DOMINANT:
-        if dominant in kinds:
-            return dominant
-    return kinds[-1] if kinds else "smalltalk"
-
-
-def _message(text: str, buttons: Any, sources: Any) -> ChatMessage:
-    return ChatMessage(
-        text=text,
-        buttons=[Button(title=b["title"], payload=b["payload"]) for b in buttons or []] or None,
-        sources=[
-            Source(doc=s["doc"], section=s["section"], quote=s["quote"]) for s in sources or []
-        ]
-        or None,
-    )
-
-
 async def converse(
     *, engine: EngineClient, settings: Settings, sender_id: str, text: str, channel: str = "web"
 ) -> ChatResponse:
-    """Send a message to the engine; an engine or action server that fails becomes EngineUnavailable."""
+    """Safety first, then the engine; an engine or action server that fails becomes EngineUnavailable."""
+    result = await safety.assess(text)
+    if result.is_emergency:
+        return await safety.emergency_turn(
+            engine=engine, result=result, sender_id=sender_id, text=text, channel=channel
+        )
     try:
         raw = await engine.send(sender_id=sender_id, text=text, metadata={"channel": channel})
     except EngineUnavailable as error:

@@ -118,9 +118,8 @@ function showError(text, retryText) {
 
 function renderReply(body) {
   const kind = typeof body.kind === "string" ? body.kind : "answer";
-  let first = null;
-  for (const m of body.messages) first ??= addBot(m, kind);
-  if (!first) first = addBot({ text: MSG.empty }, "error");
+  const shown = body.messages.map((m) => addBot(m, m.urgent ? "emergency" : kind)).filter(Boolean);
+  const first = shown[0] ?? addBot({ text: MSG.empty }, "error");
   scrollToShow(first);
 }
 

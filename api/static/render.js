@@ -1,9 +1,11 @@
 /* DOM builders for chat messages: server data only ever goes through textContent / text nodes. */
 
-export const KINDS = ["answer", "clarify", "out_of_scope", "handoff", "smalltalk", "form", "error"];
+export const KINDS = [
+  "answer", "clarify", "out_of_scope", "handoff", "smalltalk", "form", "error", "emergency",
+];
 
 const LINK_RE =
-  /(https?:\/\/[^\s<>"'，。；、）)]+)|((?:0\d{2,3}-)?\d{7,8}(?!\d)|1[3-9]\d{9}(?!\d)|123\d{2}(?!\d))/g;
+  /(https?:\/\/[^\s<>"'，。；、）)]+)|((?:0\d{2,3}-)?\d{7,8}(?!\d)|1[3-9]\d{9}(?!\d)|123\d{2}(?!\d)|1(?:10|19|20)(?!\d))/g;
 
 /** Length in characters (code points), the way the server's Python counts it. */
 export function charCount(s) {
@@ -23,7 +25,7 @@ export function appendRichText(parent, text) {
   let last = 0;
   for (const m of text.matchAll(LINK_RE)) {
     const before = m.index > 0 ? text.charAt(m.index - 1) : "";
-    if (m[2] && /[\d.\-]/.test(before)) continue;
+    if (m[2] && /[\dA-Za-z.\-]/.test(before)) continue; // not inside TY20261202-0003
     if (m.index > last) parent.appendChild(document.createTextNode(text.slice(last, m.index)));
     const a = el("a", null, m[0]);
     if (m[1]) {

@@ -10,6 +10,7 @@ from api.triage.pii import detect_pii
 from api.triage.schemas import DepartmentOut, Facts, PiiOut, TriageResponse
 from api.triage.text import normalize
 from api.triage.urgency import assess
+from knowledge.safety import detect
 
 SOURCE = "攀仁府办〔2020〕128号"
 
@@ -107,13 +108,15 @@ def _departments(*, text: str, scores: list[CategoryScore]) -> tuple[Category, l
 def triage(*, text: str) -> TriageResponse:
     """Full triage of one complaint text (original text in, offsets of PII refer to it)."""
     norm = normalize(text)
-    urgency = assess(text=norm)
-    scores = classify(text=norm, boosts=urgency.boosts)
+    # urgency is the shared emergency detector's call, so chat, console and statistics agree;
+    # the urgency data file still lends its category boosts to the department choice
+    danger = detect(text)
+    scores = classify(text=norm, boosts=assess(text=norm).boosts)
     category, departments = _departments(text=norm, scores=scores)
     return TriageResponse(
         departments=departments,
-        urgency=urgency.urgency,  # type: ignore[arg-type]
-        urgency_signals=urgency.signals,
+        urgency="urgent" if danger.is_emergency else "normal",
+        urgency_signals=list(danger.signals),
         category=category.name,
         facts=Facts(**extract_facts(text=norm)),
         pii=[PiiOut(type=p.type, span=(p.start, p.end)) for p in detect_pii(text)],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.chat.service import to_response
+from api.chat.payload import to_response
 
 
 def test_custom_payload_with_sources_becomes_one_cited_message() -> None:

@@ -1,0 +1,67 @@
+"""The emergency turn: advice first, on every channel and in every state, then the conversation goes on.
+
+The detector (knowledge.safety) runs before the engine. On an emergency the family reads the number
+to call and one safe step at once. The message then reaches the engine only when no form or hand-off
+is open (a complaint that starts with the danger goes on as a complaint; inside a form the message is
+not taken as the answer to the question asked, and during a hand-off it is not filed as a 留言).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from api.chat.engine import EngineClient
+from api.chat.payload import to_response
+from api.chat.schemas import ChatMessage, ChatResponse, Kind
+from api.errors import EngineUnavailable
+from knowledge.safety import SafetyResult, advice, detect
+
+logger = logging.getLogger(__name__)
+
+KEPT = "您刚才的对话已为您保留，情况稳定后可以接着回答上一个问题，或回复「取消」结束。"
+
+
+async def assess(text: str) -> SafetyResult:
+    """Run the detector off the event loop (the embedding is ~15 ms of C code)."""
+    return await asyncio.to_thread(detect, text)
+
+
+def advice_message(result: SafetyResult) -> ChatMessage:
+    """The one short, loud message that comes first."""
+    return ChatMessage(text=advice(result), urgent=True)
+
+
+def _response(result: SafetyResult, messages: list[ChatMessage], kind: Kind) -> ChatResponse:
+    return ChatResponse(
+        messages=messages,
+        kind=kind,
+        emergency=result.emergency,  # type: ignore[arg-type]
+        call=list(result.numbers),
+    )
+
+
+async def emergency_turn(
+    *, engine: EngineClient, result: SafetyResult, sender_id: str, text: str, channel: str
+) -> ChatResponse:
+    """Advice first; then the engine's form if one starts, never a stray answer or a filed 留言."""
+    first = advice_message(result)
+    state = await engine.flow_state(sender_id=sender_id)
+    if state is None:  # engine down or unknown: the advice alone, the conversation untouched
+        return _response(result, [first], "answer")
+    if state.busy:
+        return _response(
+            result, [first, ChatMessage(text=KEPT)], "handoff" if state.handoff else "form"
+        )
+    try:
+        raw = await engine.send(
+            sender_id=sender_id,
+            text=text,
+            metadata={"channel": channel, "emergency": result.emergency},
+        )
+    except EngineUnavailable:
+        return _response(result, [first], "answer")
+    turn = to_response(raw)
+    if turn.kind == "form":  # e.g. a complaint that begins with the danger: it goes on
+        return _response(result, [first, *turn.messages], "form")
+    return _response(result, [first], "answer")

@@ -1,0 +1,41 @@
+"""The reviewed labelled messages (data/safety/labelled.yml) and their fixed train / held-out split."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from knowledge.safety.classifier import Example
+from knowledge.safety.signals import CLASSES, DATA
+from knowledge.text import normalize
+
+LABELLED = DATA / "labelled.yml"
+HELD_OUT_SHARE = 30  # percent of the labelled messages never used to fit or to choose the threshold
+
+
+def _bucket(text: str) -> int:
+    """A stable 0–99 bucket from the message itself, so the split never depends on file order."""
+    return int(hashlib.md5(normalize(text).encode("utf-8")).hexdigest()[:8], 16) % 100
+
+
+@lru_cache(maxsize=1)
+def labelled(path: Path = LABELLED) -> tuple[Example, ...]:
+    """Every labelled message; an unknown class fails loudly."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    out = []
+    for item in raw["items"]:
+        if item["emergency"] not in CLASSES:
+            raise ValueError(f"{path}: unknown class {item['emergency']!r} for {item['text']!r}")
+        out.append(Example(text=str(item["text"]), label=str(item["emergency"])))
+    return tuple(out)
+
+
+def split() -> tuple[list[Example], list[Example]]:
+    """(train, held_out): the held-out part is only ever scored."""
+    items = labelled()
+    train = [e for e in items if _bucket(e.text) >= HELD_OUT_SHARE]
+    held = [e for e in items if _bucket(e.text) < HELD_OUT_SHARE]
+    return train, held
