@@ -10,7 +10,7 @@ from typing import Literal
 import numpy as np
 
 from knowledge.safety.classifier import Model, load_or_fit
-from knowledge.safety.examples import labelled, split
+from knowledge.safety.examples import split, training
 from knowledge.safety.signals import CLASSES, EMERGENCIES, NUMBERS, Hit, hits, lexicon
 
 logger = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ class SafetyResult:
 @lru_cache(maxsize=1)
 def model() -> Model:
     """The shipped detector: fitted on every reviewed message (cached on disk by content hash)."""
-    return load_or_fit(list(labelled()))
+    return load_or_fit(training())
 
 
 @lru_cache(maxsize=1)

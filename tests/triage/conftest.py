@@ -6,12 +6,13 @@ from typing import Any
 import pytest
 import yaml
 
-HERE = Path(__file__).resolve().parent
+# the reviewed complaints live beside the triage data: the emergency detector learns from their tuning part
+LABELLED = Path(__file__).resolve().parents[2] / "knowledge" / "data" / "triage" / "labelled_complaints.yml"
 
 
 def load_complaints() -> list[dict[str, Any]]:
-    """All labelled complaints of tests/triage/complaints.yml."""
-    return yaml.safe_load((HERE / "complaints.yml").read_text(encoding="utf-8"))["complaints"]
+    """All labelled complaints of knowledge/data/triage/labelled_complaints.yml."""
+    return yaml.safe_load(LABELLED.read_text(encoding="utf-8"))["complaints"]
 
 
 @pytest.fixture(scope="session")
