@@ -13,6 +13,7 @@ from api.triage.urgency import assess
 from knowledge.safety import detect
 
 SOURCE = "攀仁府办〔2020〕128号"
+CONFIDENT = 0.5  # P(emergency) above which the detector alone makes a complaint urgent
 
 
 def _quote(words: tuple[str, ...], limit: int = 4) -> str:
@@ -108,15 +109,18 @@ def _departments(*, text: str, scores: list[CategoryScore]) -> tuple[Category, l
 def triage(*, text: str) -> TriageResponse:
     """Full triage of one complaint text (original text in, offsets of PII refer to it)."""
     norm = normalize(text)
-    # urgency is the shared emergency detector's call, so chat, console and statistics agree;
-    # the urgency data file still lends its category boosts to the department choice
-    danger = detect(text)
-    scores = classify(text=norm, boosts=assess(text=norm).boosts)
+    # Urgency is the shared emergency detector's call at the operating point chosen on complaints:
+    # a complaint is urgent when the detector is more sure than not, or when it does not rule the
+    # danger out (past, resolved, what-if) and triage's own signal file names an immediate risk.
+    danger = detect(text, complaint=True)
+    rules = assess(text=norm)
+    urgent = (rules.urgency == "urgent" and danger.is_emergency) or danger.p_emergency >= CONFIDENT
+    scores = classify(text=norm, boosts=rules.boosts)
     category, departments = _departments(text=norm, scores=scores)
     return TriageResponse(
         departments=departments,
-        urgency="urgent" if danger.is_emergency else "normal",
-        urgency_signals=list(danger.signals),
+        urgency="urgent" if urgent else "normal",
+        urgency_signals=list(dict.fromkeys([*danger.signals, *rules.signals])) if urgent else [],
         category=category.name,
         facts=Facts(**extract_facts(text=norm)),
         pii=[PiiOut(type=p.type, span=(p.start, p.end)) for p in detect_pii(text)],

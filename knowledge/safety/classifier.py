@@ -27,7 +27,7 @@ from knowledge.text import normalize
 
 logger = logging.getLogger(__name__)
 
-VERSION = "2"  # bump when the features change, so cached artefacts are rebuilt
+VERSION = "3"  # bump when the features change, so cached artefacts are rebuilt
 TOP_K = 3
 DENSE_WEIGHT = 0.3
 C = 5.0
@@ -43,6 +43,7 @@ class Example:
 
     text: str
     label: str
+    kind: str = "message"  # or "complaint": a hotline complaint, which gets its own operating point
 
 
 @dataclass
@@ -56,6 +57,7 @@ class Model:
     bank_labels: np.ndarray  # their classes
     threshold: float  # emergency when P(emergency) >= threshold
     classes: tuple[str, ...]
+    complaint_threshold: float = 0.5  # the same, chosen on complaints (triage's urgency)
 
     def proba(self, texts: list[str], vectors: np.ndarray | None = None) -> np.ndarray:
         """Class probabilities (n × 4, in CLASSES order) for new messages."""
@@ -173,9 +175,13 @@ def fit(examples: list[Example], *, c: float = C) -> Model:
     labels = np.asarray([e.label for e in examples])
     vectors = cached_vectors(texts)
     oof = out_of_fold(texts, labels, vectors, c=c)
-    threshold = choose_threshold(oof, labels != "none")
+    complaint = np.asarray([e.kind == "complaint" for e in examples])
     model = _fit_once(texts, labels, vectors, c)
-    model.threshold = threshold
+    model.threshold = choose_threshold(oof[~complaint], labels[~complaint] != "none")
+    if complaint.any():
+        model.complaint_threshold = choose_threshold(
+            oof[complaint], labels[complaint] != "none"
+        )
     return model
 
 
@@ -193,7 +199,7 @@ def fingerprint(examples: list[Example]) -> str:
     """Content hash of the examples, the signal file and this code: a change refits."""
     digest = hashlib.sha256(VERSION.encode())
     for example in examples:
-        digest.update(f"{example.label}\t{example.text}\n".encode())
+        digest.update(f"{example.kind}\t{example.label}\t{example.text}\n".encode())
     for path in (SIGNALS, Path(__file__)):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -26,6 +26,7 @@ class SafetyResult:
 
     emergency: Emergency
     confidence: float
+    p_emergency: float = 0.0
     numbers: tuple[str, ...] = ()
     signals: tuple[str, ...] = ()
     groups: tuple[str, ...] = field(default=(), repr=False)
@@ -54,7 +55,9 @@ def decide(text: str, proba: np.ndarray, threshold: float) -> SafetyResult:
     p = dict(zip(CLASSES, (float(x) for x in proba), strict=True))
     p_emergency = 1.0 - p["none"]
     if p_emergency < threshold:
-        return SafetyResult(emergency="none", confidence=round(p["none"], 3))
+        return SafetyResult(
+            emergency="none", confidence=round(p["none"], 3), p_emergency=round(p_emergency, 3)
+        )
     primary = max(EMERGENCIES, key=lambda c: p[c])
     numbers = [NUMBERS[primary]]
     cued = {h.cls for h in found}
@@ -68,6 +71,7 @@ def decide(text: str, proba: np.ndarray, threshold: float) -> SafetyResult:
     return SafetyResult(
         emergency=primary,  # type: ignore[arg-type]
         confidence=round(p_emergency, 3),
+        p_emergency=round(p_emergency, 3),
         numbers=tuple(numbers),
         signals=_signals(found, primary, p),
         groups=tuple(h.group for h in found if h.cls == primary),
@@ -80,11 +84,15 @@ def _signals(found: list[Hit], primary: str, p: dict[str, float]) -> tuple[str, 
     return tuple(cues or [f"{primary}/相似案例：{p[primary]:.2f}"])
 
 
-def detect(text: str, *, detector: Model | None = None) -> SafetyResult:
-    """Classify one message (web chat, WeChat, a complaint) — the one emergency layer."""
+def detect(text: str, *, detector: Model | None = None, complaint: bool = False) -> SafetyResult:
+    """Classify one message (web chat, WeChat) or a filed complaint — the one emergency layer.
+
+    A complaint is scored by the same model at the operating point chosen, the same way, on
+    complaints: their long accounts of routine hazards would otherwise read as emergencies.
+    """
     used = detector or model()
     proba = used.proba([text])[0]
-    result = decide(text, proba, used.threshold)
+    result = decide(text, proba, used.complaint_threshold if complaint else used.threshold)
     logger.info(
         "safety decision=%s confidence=%.2f signals=%s",
         result.emergency,

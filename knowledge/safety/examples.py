@@ -48,6 +48,7 @@ def complaint_examples() -> tuple[Example, ...]:
         Example(
             text=str(c["text"]),
             label=URGENT_CLASS.get(c["category"], "medical") if c["urgency"] == "urgent" else "none",
+            kind="complaint",
         )
         for i, c in enumerate(raw)
         if i % 3 != 2

@@ -1,6 +1,9 @@
 """Urgent means a child at immediate risk; routine hazards stay normal."""
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from api.triage.service import triage
 
@@ -67,3 +70,24 @@ def test_resolved_incident_keeps_its_category() -> None:
     result = triage(text="孩子上个月在园里摔伤骨折，现在已经康复了，园长一直推卸责任")
     assert result.urgency == "normal"
     assert result.category == "照护安全/意外伤害"
+
+
+def _pairs() -> list[dict[str, str]]:
+    path = Path(__file__).resolve().parent / "urgency_pairs.yml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["pairs"]
+
+
+def test_now_and_then_pairs() -> None:
+    """Ongoing harm vs the same harm past and resolved (never fitted on): recall and precision."""
+    got = [(triage(text=p["text"]).urgency == "urgent", p["urgency"] == "urgent") for p in _pairs()]
+    tp = sum(g and y for g, y in got)
+    recall = tp / sum(y for _, y in got)
+    precision = tp / max(1, sum(g for g, _ in got))
+    print(f"\nnow/then pairs: urgent recall {recall:.2f}, precision {precision:.2f}")
+    assert recall >= 0.85
+    assert precision >= 0.85
+
+
+def test_a_past_resolved_outbreak_is_normal_and_the_same_today_urgent() -> None:
+    assert triage(text="前年园里出过一回集体拉肚子，卫健来查过，早就整改完了").urgency == "normal"
+    assert triage(text="今天中午园里十几个娃一起上吐下泻，有的在发烧").urgency == "urgent"
