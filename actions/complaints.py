@@ -45,6 +45,12 @@ FIELD_LABELS = {
 }
 
 
+def advised_now(tracker: Tracker) -> bool:
+    """The app's safety layer already gave the emergency numbers for this message (metadata)."""
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    return bool(metadata.get("emergency"))
+
+
 def is_urgent(urgency: str | None) -> bool:
     """Triage urgency values that mean a child may be in danger now."""
     return str(urgency or "").lower() in URGENT
@@ -142,7 +148,11 @@ class ValidateComplaintForm(FormValidationAction):
             return result  # the app triages again when the case is filed
         urgency = triage.get("urgency")
         result["complaint_urgency"] = urgency
-        if is_urgent(urgency) and not is_urgent(tracker.get_slot("complaint_urgency")):
+        if (
+            is_urgent(urgency)
+            and not is_urgent(tracker.get_slot("complaint_urgency"))
+            and not advised_now(tracker)
+        ):
             dispatcher.utter_message(response="utter_complaint_urgent")
         facts = triage.get("facts") or {}
         for fact, slot in (

@@ -65,7 +65,11 @@ class EngineClient:
         """Whether the conversation is inside a form or paused for a person; None if unknown."""
         url = f"{self.settings.rasa_url}/conversations/{quote(sender_id, safe='')}/tracker"
         try:
-            response = await self._client.get(url, params={"include_events": "NONE", "token": self.settings.rasa_token}, timeout=2.0)
+            response = await self._client.get(
+                url,
+                params={"include_events": "NONE", "token": self.settings.rasa_token},
+                timeout=2.0,
+            )
         except httpx.HTTPError:
             return None
         if response.status_code != 200:

@@ -179,9 +179,7 @@ def fit(examples: list[Example], *, c: float = C) -> Model:
     model = _fit_once(texts, labels, vectors, c)
     model.threshold = choose_threshold(oof[~complaint], labels[~complaint] != "none")
     if complaint.any():
-        model.complaint_threshold = choose_threshold(
-            oof[complaint], labels[complaint] != "none"
-        )
+        model.complaint_threshold = choose_threshold(oof[complaint], labels[complaint] != "none")
     return model
 
 

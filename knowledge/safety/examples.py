@@ -47,7 +47,9 @@ def complaint_examples() -> tuple[Example, ...]:
     return tuple(
         Example(
             text=str(c["text"]),
-            label=URGENT_CLASS.get(c["category"], "medical") if c["urgency"] == "urgent" else "none",
+            label=URGENT_CLASS.get(c["category"], "medical")
+            if c["urgency"] == "urgent"
+            else "none",
             kind="complaint",
         )
         for i, c in enumerate(raw)

@@ -114,7 +114,7 @@ def test_an_urgent_complaint_gets_110_120_advice_first_and_is_filed_urgent(stack
     sender = new_sender()
     first = say(stack, sender, "我要投诉 托育园老师打娃 我家娃接回来脸上还有巴掌印")
     messages = [m["text"] for m in first["messages"]]
-    assert "110" in messages[0] and "120" in messages[0]
+    assert "110" in messages[0]  # the safety layer's advice (or the form's urgent line) comes first
     assert any("哪家" in m for m in messages[1:])  # the form goes on after the advice
     say(stack, sender, "不知道")
     say(stack, sender, "仁和镇")

@@ -7,7 +7,13 @@ import pytest
 import yaml
 
 # the reviewed complaints live beside the triage data: the emergency detector learns from their tuning part
-LABELLED = Path(__file__).resolve().parents[2] / "knowledge" / "data" / "triage" / "labelled_complaints.yml"
+LABELLED = (
+    Path(__file__).resolve().parents[2]
+    / "knowledge"
+    / "data"
+    / "triage"
+    / "labelled_complaints.yml"
+)
 
 
 def load_complaints() -> list[dict[str, Any]]:
