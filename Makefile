@@ -54,7 +54,8 @@ models/.fingerprint: $(ENGINE)/.installed $(TRAIN_INPUTS)
 		echo "$$new" > models/.fingerprint; \
 	fi
 
-train: models/.fingerprint ## train the Rasa model if its data changed
+train: models/.fingerprint $(APP)/.installed ## train the Rasa model if its data changed; fit the emergency detector
+	@$(APY) -m knowledge.safety build
 
 validate: $(ENGINE)/.installed ## rasa data validate
 	$(ENGINE)/bin/rasa data validate --config config.yml --domain bot/domain --data data/nlu bot/rules bot/stories --fail-on-warnings
@@ -103,7 +104,8 @@ format: $(APP)/.installed
 	$(APP)/bin/ruff format api knowledge actions bot tests
 	$(APP)/bin/ruff check --fix api knowledge actions bot tests
 
-eval: install train ## score ../shared/eval/dev.yml and currency-dev.yml against a freshly started stack
+eval: install train ## score dev.yml and currency-dev.yml against a freshly started stack; the emergency detector on its sets
+	$(APY) -m knowledge.safety evaluate $(wildcard ../shared/eval/safety-dev.yml)
 	$(APY) -m tests.e2e.evaluate $(EVAL_ARGS)
 
 shell: install train ## chat in the terminal (starts the stack, then talks through /api/chat)

@@ -8,6 +8,7 @@ token. `python -m api.serve` runs both (see there for why in one process).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -39,6 +40,7 @@ from api.triage.routes import router as triage_router
 from api.wechat.routes import router as wechat_router
 from knowledge import workdays
 from knowledge.clock import today
+from knowledge.safety import model as safety_model
 
 
 @asynccontextmanager
@@ -49,6 +51,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.engine = EngineClient(settings)
     bootstrap_admin(settings)
     _warn_missing_holidays()
+    # the emergency detector is loaded (or fitted, once) before the first message
+    await asyncio.to_thread(safety_model)
     yield
     await app.state.engine.aclose()
 
