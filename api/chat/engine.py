@@ -21,10 +21,16 @@ class FlowState:
 
     form: str | None
     handoff: bool
+    requested_slot: str | None = None
 
     @property
     def busy(self) -> bool:
         return bool(self.form) or self.handoff
+
+    @property
+    def asks_for_account(self) -> bool:
+        """The complaint form is asking what happened: any account, dangerous or not, is the answer."""
+        return self.form == "complaint_form" and self.requested_slot == "complaint_text"
 
 
 class EngineClient:
@@ -77,7 +83,24 @@ class EngineClient:
         body = response.json()
         loop = (body.get("active_loop") or {}).get("name")
         slots = body.get("slots") or {}
-        return FlowState(form=loop or None, handoff=bool(slots.get("handoff_active")))
+        return FlowState(
+            form=loop or None,
+            handoff=bool(slots.get("handoff_active")),
+            requested_slot=slots.get("requested_slot"),
+        )
+
+    async def intent(self, *, text: str) -> str | None:
+        """The engine's NLU reading of a text, without touching any conversation; None if unknown."""
+        url = f"{self.settings.rasa_url}/model/parse"
+        try:
+            response = await self._client.post(
+                url, params={"token": self.settings.rasa_token}, json={"text": text}, timeout=2.0
+            )
+        except httpx.HTTPError:
+            return None
+        if response.status_code != 200:
+            return None
+        return (response.json().get("intent") or {}).get("name")
 
     async def _ok(self, url: str, params: dict[str, str] | None = None) -> bool:
         try:

@@ -1,9 +1,10 @@
 """The emergency turn: advice first, on every channel and in every state, then the conversation goes on.
 
 The detector (knowledge.safety) runs before the engine. On an emergency the family reads the number
-to call and one safe step at once. The message then reaches the engine only when no form or hand-off
-is open (a complaint that starts with the danger goes on as a complaint; inside a form the message is
-not taken as the answer to the question asked, and during a hand-off it is not filed as a 留言).
+to call and one safe step at once. The message then reaches the engine only when it starts a
+complaint (the engine's NLU says so, read without touching the conversation) or answers the complaint
+form's 「what happened」; otherwise a form keeps waiting for its question's answer, a hand-off does not
+file it as a 留言, and no stray policy answer follows the advice.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from knowledge.safety import SafetyResult, advice, detect
 
 logger = logging.getLogger(__name__)
 
+COMPLAINT_INTENT = "file_complaint"
 KEPT = "您刚才的对话已为您保留，情况稳定后可以接着回答上一个问题，或回复「取消」结束。"
 
 
@@ -44,15 +46,17 @@ def _response(result: SafetyResult, messages: list[ChatMessage], kind: Kind) -> 
 async def emergency_turn(
     *, engine: EngineClient, result: SafetyResult, sender_id: str, text: str, channel: str
 ) -> ChatResponse:
-    """Advice first; then the engine's form if one starts, never a stray answer or a filed 留言."""
+    """Advice first; the engine sees the message only when it starts or answers a complaint."""
     first = advice_message(result)
     state = await engine.flow_state(sender_id=sender_id)
     if state is None:  # engine down or unknown: the advice alone, the conversation untouched
         return _response(result, [first], "answer")
-    if state.busy:
+    if state.busy and not state.asks_for_account:
         return _response(
             result, [first, ChatMessage(text=KEPT)], "handoff" if state.handoff else "form"
         )
+    if not state.busy and await engine.intent(text=text) != COMPLAINT_INTENT:
+        return _response(result, [first], "answer")
     try:
         raw = await engine.send(
             sender_id=sender_id,
@@ -62,6 +66,4 @@ async def emergency_turn(
     except EngineUnavailable:
         return _response(result, [first], "answer")
     turn = to_response(raw)
-    if turn.kind == "form":  # e.g. a complaint that begins with the danger: it goes on
-        return _response(result, [first, *turn.messages], "form")
-    return _response(result, [first], "answer")
+    return _response(result, [first, *turn.messages], turn.kind)
