@@ -17,6 +17,7 @@ from api.chat.payload import to_response
 from api.chat.schemas import ChatMessage, ChatResponse, Kind
 from api.errors import EngineUnavailable
 from knowledge.safety import SafetyResult, advice, detect
+from knowledge.scope import about_complaints
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,11 @@ def _response(result: SafetyResult, messages: list[ChatMessage], kind: Kind) -> 
     )
 
 
+async def _asks_to_complain(engine: EngineClient, text: str) -> bool:
+    """The family says they want to complain (投诉/举报…) and the engine reads it so too."""
+    return about_complaints(text) and await engine.intent(text=text) == COMPLAINT_INTENT
+
+
 async def emergency_turn(
     *, engine: EngineClient, result: SafetyResult, sender_id: str, text: str, channel: str
 ) -> ChatResponse:
@@ -55,7 +61,7 @@ async def emergency_turn(
         return _response(
             result, [first, ChatMessage(text=KEPT)], "handoff" if state.handoff else "form"
         )
-    if not state.busy and await engine.intent(text=text) != COMPLAINT_INTENT:
+    if not state.busy and not await _asks_to_complain(engine, text):
         return _response(result, [first], "answer")
     try:
         raw = await engine.send(

@@ -42,17 +42,18 @@ def _tracker(stack: Stack, sender: str) -> dict[str, Any]:
 def test_emergency_inside_a_complaint_form_is_advised_and_the_form_waits(stack: Stack) -> None:
     sender = _sender()
     assert _say(stack, sender, "我要投诉")["kind"] == "form"
-    asked = _tracker(stack, sender)
-    assert asked["active_loop"]["name"] == "complaint_form"
+    asked = _say(stack, sender, "托育园的饭菜经常是凉的 娃中午都吃不饱")
+    assert asked["kind"] == "form" and "哪家" in _text(asked)
+    before = _tracker(stack, sender)["slots"]
     body = _say(stack, sender, CHOKING)
     assert body["emergency"] == "medical" and body["messages"][0]["urgent"] is True
     assert body["messages"][0]["text"].startswith("请立即拨打 120")
     after = _tracker(stack, sender)
     assert after["active_loop"]["name"] == "complaint_form"
-    assert after["slots"]["requested_slot"] == asked["slots"]["requested_slot"]
-    assert after["slots"]["complaint_text"] is None  # the emergency was not taken as the answer
-    nxt = _say(stack, sender, "托育园的饭菜经常是凉的 娃中午都吃不饱")
-    assert nxt["kind"] == "form" and "哪家" in _text(nxt)
+    assert after["slots"]["requested_slot"] == before["requested_slot"] == "complaint_institution"
+    assert after["slots"]["complaint_institution"] is None  # not taken as the institution's name
+    nxt = _say(stack, sender, "小橡果托育园")
+    assert nxt["kind"] == "form" and _tracker(stack, sender)["slots"]["complaint_institution"]
 
 
 def test_emergency_during_a_handoff_is_advised_and_not_filed_as_a_message(stack: Stack) -> None:
