@@ -74,11 +74,11 @@ def test_leave_calculator_with_an_impossible_date(stack: Stack) -> None:
     body = _say(stack, sender, '/inform{"guide_answer":"1"}')
     result = body["messages"][-1]["text"]
     born = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date() - dt.timedelta(days=1)
-    last = born + dt.timedelta(days=157)
+    last = born + dt.timedelta(days=187)  # born after 2025-11-28: 98 + 90 days
     assert body["kind"] == "form"
     assert (
-        "158 天" in result
-        and "20 天" in result
+        "188 天" in result
+        and "30 天" in result
         and f"{last.year}年{last.month}月{last.day}日" in result
     )
     assert "人力资源社会保障局" in result
