@@ -199,3 +199,18 @@ def test_page_has_a_csp_and_cannot_be_framed(browser: Browser, stack_url: str) -
     frame = page.frame_locator("#f")
     expect(frame.locator("#app")).to_have_count(0)
     context.close()
+
+
+def test_every_message_of_a_reply_is_shown_with_the_emergency_advice_first(chat_page: Page) -> None:
+    """A complaint that starts with a child in danger: the 110 advice, then the form's next question."""
+    page = chat_page
+    box = page.get_by_label("输入你的问题")
+    box.fill("我要投诉 托育园的阿姨现在正在打我女儿 我在手机监控里看着")
+    box.press("Enter")
+    advice = page.locator(".msg--emergency").last
+    expect(advice).to_contain_text("110", timeout=REPLY_MS)
+    later = page.locator(".msg--bot").filter(has_text="哪家")
+    expect(later.last).to_be_visible(timeout=REPLY_MS)
+    assert page.locator(".msg--bot").count() >= 3  # welcome, the advice and the form's messages
+    tel = advice.locator("a[href='tel:110']")
+    expect(tel).to_have_count(1)
