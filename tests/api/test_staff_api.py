@@ -99,7 +99,7 @@ def test_phone_intake_attaches_triage(client, bearer) -> None:
     assert body["channel"] == "phone" and body["state"] == "待派单"
     assert body["triage"]["departments"][0]["reason"] and body["triage"]["departments"][0]["basis"]
     assert body["lead_department"] == body["triage"]["departments"][0]["name"]
-    assert len(body["pin"]) == 8 and body["contact"]["phone"] == "138****5678"
+    assert len(body["pin"]) == 6 and body["contact"]["phone"] == "138****5678"
     assert (
         client.post(
             "/api/staff/cases", headers=bearer("scjg01"), json={"text": "随便写写"}
