@@ -22,6 +22,10 @@ from knowledge.scope import about_complaints
 logger = logging.getLogger(__name__)
 
 COMPLAINT_INTENT = "file_complaint"
+# Above this confidence the advice stands alone (the engine sees the message only to start or answer a
+# complaint); below it — still over the detector's recall-first threshold — the advice comes first and
+# the turn goes on as usual, so a false alarm costs one line, not the family's answer.
+CERTAIN = 0.5
 KEPT = "您刚才的对话已为您保留，情况稳定后可以接着回答上一个问题，或回复「取消」结束。"
 
 
@@ -33,6 +37,13 @@ async def assess(text: str) -> SafetyResult:
 def advice_message(result: SafetyResult) -> ChatMessage:
     """The one short, loud message that comes first."""
     return ChatMessage(text=advice(result), urgent=True)
+
+
+def advised(
+    result: SafetyResult, messages: list[ChatMessage], *, kind: Kind = "answer"
+) -> ChatResponse:
+    """The advice, then whatever the ordinary turn said (used when the detector is not sure)."""
+    return _response(result, [advice_message(result), *messages], kind)
 
 
 def _response(result: SafetyResult, messages: list[ChatMessage], kind: Kind) -> ChatResponse:

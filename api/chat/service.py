@@ -24,10 +24,27 @@ async def converse(
 ) -> ChatResponse:
     """Safety first, then the engine; an engine or action server that fails becomes EngineUnavailable."""
     result = await safety.assess(text)
-    if result.is_emergency:
+    if result.is_emergency and result.confidence >= safety.CERTAIN:
         return await safety.emergency_turn(
             engine=engine, result=result, sender_id=sender_id, text=text, channel=channel
         )
+    if result.is_emergency:  # unsure: the advice first, and the turn goes on as usual after it
+        try:
+            turn = await _engine_turn(
+                engine=engine, settings=settings, sender_id=sender_id, text=text, channel=channel
+            )
+        except EngineUnavailable:
+            return safety.advised(result, [])
+        return safety.advised(result, turn.messages, kind=turn.kind)
+    return await _engine_turn(
+        engine=engine, settings=settings, sender_id=sender_id, text=text, channel=channel
+    )
+
+
+async def _engine_turn(
+    *, engine: EngineClient, settings: Settings, sender_id: str, text: str, channel: str
+) -> ChatResponse:
+    """One ordinary turn through the engine."""
     try:
         raw = await engine.send(sender_id=sender_id, text=text, metadata={"channel": channel})
     except EngineUnavailable as error:
