@@ -119,6 +119,23 @@ def test_no_duplicates_within_or_with_the_first_set(extra: list[dict[str, Any]])
     assert [k for k in keys if k in first] == []
 
 
+def _bigrams(text: str) -> set[str]:
+    """Character bigrams of the squashed text."""
+    s = _squash(text)
+    return {s[i : i + 2] for i in range(len(s) - 1)}
+
+
+def test_no_close_paraphrase_of_the_first_set(extra: list[dict[str, Any]]) -> None:
+    first = [_bigrams(c["text"]) for c in _load(TRIAGE / "labelled_complaints.yml")["complaints"]]
+    close = [
+        c["text"]
+        for c in extra
+        for b in [_bigrams(c["text"])]
+        if any(len(b & f) / len(b | f) > 0.5 for f in first)
+    ]
+    assert close == []
+
+
 def test_every_category_represented_and_none_dominates(
     extra: list[dict[str, Any]], categories: list[str]
 ) -> None:
