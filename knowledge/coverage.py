@@ -27,6 +27,9 @@ Covered
   verbatim sentence fragment some entry carries); the entries are taken greedily, the one adding
   most first, until the share is reached, and those are the ones listed.
 
+  The constants define the check, not a tuned decision: MIN_SHARE 0.8 (four fifths of the clause),
+  MIN_RUN 4 characters, MIN_LONG 20 characters (below it only containment counts), MIN_PIECE 15.
+
 Skips
   data/coverage_skip.yml lists reviewed clauses that state no fact, duty, standard, service or target
   (preamble, headings, boilerplate, provenance), each by its file, exact clause text and a one-word
@@ -183,6 +186,12 @@ def clauses(data_dir: Path = DATA_DIR) -> list[Clause]:
     return out
 
 
+@lru_cache(maxsize=4096)
+def _grams(text: str) -> frozenset[str]:
+    """The MIN_RUN-character substrings of a matching key (a quick test before difflib)."""
+    return frozenset(text[i : i + MIN_RUN] for i in range(len(text) - MIN_RUN + 1))
+
+
 def _runs(clause_key: str, quote: str, min_run: int) -> list[tuple[int, int]]:
     """Spans of the clause key shared with the quote's segments in runs of at least min_run."""
     spans = []
@@ -212,7 +221,10 @@ def covers(quote: str, clause_key: str) -> bool:
 
 def covering(clause_key: str, quotes: Iterable[tuple[str, Citation]]) -> tuple[str, ...]:
     """Ids of the entries covering the clause by rule (a)/(b), else by pieces (rule (c)), else ()."""
-    quotes = list(quotes)
+    grams = _grams(clause_key)
+    quotes = [
+        (e, c) for e, c in quotes if len(clause_key) < MIN_RUN or grams & _grams(key(c.quote))
+    ]
     whole = [entry_id for entry_id, cite in quotes if covers(cite.quote, clause_key)]
     if whole:
         return tuple(dict.fromkeys(whole))
