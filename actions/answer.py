@@ -9,26 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.app_client import AppClient, AppUnavailable
-
-
-def nlu_payload(tracker: Tracker) -> dict[str, Any]:
-    """What the app needs from the latest user message: text, intent, ranking, entities, context."""
-    message = tracker.latest_message or {}
-    intent = message.get("intent") or {}
-    return {
-        "text": message.get("text") or "",
-        "intent": intent.get("name"),
-        "confidence": float(intent.get("confidence") or 0.0),
-        "intent_ranking": [
-            {"name": r.get("name"), "confidence": float(r.get("confidence") or 0.0)}
-            for r in (message.get("intent_ranking") or [])[:5]
-        ],
-        "entities": [
-            {"entity": e.get("entity"), "value": e.get("value")}
-            for e in (message.get("entities") or [])
-        ],
-        "context": {"topic": tracker.get_slot("topic")},
-    }
+from actions.payload import nlu_request, relay, send_unavailable
 
 
 class ActionAnswerPolicy(Action):
@@ -40,24 +21,11 @@ class ActionAnswerPolicy(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        client = AppClient()
         try:
-            answer = await client.post("/api/internal/answer", nlu_payload(tracker))
+            answer = await AppClient().post("/api/internal/answer", nlu_request(tracker))
         except AppUnavailable:
-            dispatcher.utter_message(
-                json_message={
-                    "kind": "error",
-                    "text": f"抱歉，政策查询服务暂时不可用。您可以稍后再试，或拨打 {client.settings.hotline} 热线咨询。",
-                }
-            )
+            send_unavailable(dispatcher, what="政策查询服务")
             return []
-        dispatcher.utter_message(
-            json_message={
-                "kind": answer.get("kind", "answer"),
-                "text": answer.get("text", ""),
-                "sources": answer.get("sources") or [],
-                "buttons": answer.get("buttons") or [],
-            }
-        )
+        relay(dispatcher, answer)
         topic = answer.get("topic")
         return [SlotSet("topic", topic)] if topic else []

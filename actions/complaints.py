@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions import complaint_words as cw
 from actions.complaint_api import ComplaintApi
 from actions.flow_route import answered_instead
+from actions.payload import send
 
 FORM = "complaint_form"
 FORM_SLOTS = (
@@ -78,7 +79,7 @@ def form_message(
     buttons: list[dict[str, str]] | None = None,
 ) -> None:
     """Send a flow message as a custom payload carrying its kind."""
-    dispatcher.utter_message(json_message={"kind": kind, "text": text, "buttons": buttons or []})
+    send(dispatcher, kind, text, buttons=buttons)
 
 
 class ActionStartComplaint(Action):

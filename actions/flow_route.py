@@ -7,8 +7,8 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer import nlu_payload
 from actions.app_client import AppClient, AppUnavailable
+from actions.payload import nlu_request, send
 
 MAX_OFFER = 1000  # the chat contract's limit on a message
 
@@ -23,21 +23,20 @@ async def answered_instead(
     append_text: bool = True,
 ) -> dict[str, Any] | None:
     """Ask the app; when the message only asks one question, answer it (returned) and offer the flow as a button."""
-    payload = nlu_payload(tracker)
+    request = nlu_request(tracker)
     try:
-        route = await AppClient().post(f"/api/internal/flow-route/{flow}", payload)
+        route = await AppClient().post(f"/api/internal/flow-route/{flow}", request)
     except AppUnavailable:
         return None  # when in doubt, let the person file
     answer = route.get("answer") if route.get("mode") == "answer" else None
     if not answer:
         return None
-    offer = (f"{offer_prefix}{payload['text']}" if append_text else offer_prefix)[:MAX_OFFER]
-    dispatcher.utter_message(
-        json_message={
-            "kind": "answer",
-            "text": answer.get("text", ""),
-            "sources": answer.get("sources") or [],
-            "buttons": [{"title": offer_title, "payload": offer}],
-        }
+    offer = (f"{offer_prefix}{request['text']}" if append_text else offer_prefix)[:MAX_OFFER]
+    send(
+        dispatcher,
+        "answer",
+        str(answer.get("text") or ""),
+        sources=answer.get("sources") or [],
+        buttons=[{"title": offer_title, "payload": offer}],
     )
     return dict(answer)

@@ -1,9 +1,12 @@
-"""Clarification and hand-off: ask between close intents, pass to a person after repeated misses or on request.
+"""Clarification and hand-off: ask between close intents, offer a person after repeated misses or on request.
 
-While a conversation is handed off (slot handoff_active), every message reaches action_handoff_paused: the
-first one after the offer is stored as a 留言 for the staff queue (POST /api/complaints, kind handoff, with
-the conversation so far); later ones get one short notice each. 「继续问机器人」 or staff (POST
-/api/internal/handoff/{sender_id}/release, which clears the slot in the engine) end the pause.
+Hand-off happens only on purpose. 「转人工」 or a second misunderstanding in a row gets an *offer* (hotline,
+「我要留言」, 「不用留言」) and nothing else changes: the next message is answered as usual. Only when the
+family chooses to leave a message (the button or clear words: intent leave_message) is the conversation
+paused (slot handoff_active) and their next message stored as a 留言 for the staff queue (kind handoff,
+with the conversation so far). While paused every message reaches action_handoff_paused; 「继续问机器人」
+or 「不用留言」 resumes at any point, and so does staff (POST /api/internal/handoff/{sender_id}/release).
+Emergency advice is given by the app's safety layer before the engine, paused or not.
 """
 
 from __future__ import annotations
@@ -14,9 +17,17 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer import nlu_payload
 from actions.app_client import AppClient, AppUnavailable
-from actions.guide_common import latest_intent, latest_text, utter_unavailable
+from actions.complaint_api import ComplaintApi
+from actions.guide_common import utter_unavailable
+from actions.payload import (
+    channel_of,
+    latest_entity,
+    latest_intent,
+    latest_text,
+    nlu_request,
+    relay,
+)
 
 MISSED = {"clarify", "out_of_scope"}
 CONVERSATION_LIMIT = 40
@@ -60,14 +71,16 @@ def conversation(events: list[dict[str, Any]]) -> list[dict[str, str]]:
     return lines[-CONVERSATION_LIMIT:]
 
 
-def channel_of(tracker: Tracker) -> str:
-    """web or wechat, from the metadata the gateway sends with each message."""
-    channel = ((tracker.latest_message or {}).get("metadata") or {}).get("channel")
-    return channel if channel in ("web", "wechat") else "web"
+def offered_events(tracker: Tracker | None = None) -> list[EventType]:
+    """The offer pauses nothing; asked for inside a form (「转人工」 there), the form is left as well."""
+    events: list[EventType] = [SlotSet("handoff_stage", "offered"), SlotSet("misunderstandings", 0)]
+    if tracker is not None and (tracker.active_loop or {}).get("name"):
+        events += [ActiveLoop(None), SlotSet("requested_slot", None)]
+    return events
 
 
-def handoff_events(tracker: Tracker) -> list[EventType]:
-    """Pause the bot, wait for a 留言, leave any active form."""
+def pause_events(tracker: Tracker) -> list[EventType]:
+    """The family chose to leave a message: pause the bot, wait for it, leave any active form."""
     events: list[EventType] = [
         SlotSet("handoff_active", True),
         SlotSet("handoff_stage", "await_message"),
@@ -78,25 +91,28 @@ def handoff_events(tracker: Tracker) -> list[EventType]:
     return events
 
 
+def resume_events() -> list[EventType]:
+    """Back to the bot."""
+    return [
+        SlotSet("handoff_active", False),
+        SlotSet("handoff_stage", None),
+        SlotSet("misunderstandings", 0),
+    ]
+
+
 async def offer_handoff(
     client: AppClient, dispatcher: CollectingDispatcher, tracker: Tracker, reason: str
 ) -> list[EventType]:
-    """Send the app's hand-off offer (hotline + 留言) and pause."""
+    """Send the app's hand-off offer (hotline, 我要留言, 不用留言); nothing pauses."""
     offer = await client.post(
         "/api/internal/handoff", {"sender_id": tracker.sender_id, "reason": reason}
     )
-    dispatcher.utter_message(
-        json_message={
-            "kind": "handoff",
-            "text": offer["text"],
-            "buttons": offer.get("buttons") or [],
-        }
-    )
-    return handoff_events(tracker)
+    relay(dispatcher, offer, kind="handoff")
+    return offered_events(tracker if reason == "asked" else None)
 
 
 class ActionHandoff(Action):
-    """「转人工」: give the hotline, offer to take a message for staff, then stay quiet."""
+    """「转人工」: give the hotline and offer to take a message for staff; the conversation goes on."""
 
     def name(self) -> str:
         return "action_handoff"
@@ -112,6 +128,19 @@ class ActionHandoff(Action):
             return []
 
 
+class ActionLeaveMessage(Action):
+    """「我要留言」 (button or words): pause the bot and take the next message for staff."""
+
+    def name(self) -> str:
+        return "action_leave_message"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_handoff_ask_message")
+        return pause_events(tracker)
+
+
 class ActionHandoffPaused(Action):
     """Every message while handed off: take the 留言 once, resume on 「继续问机器人」, else one short notice."""
 
@@ -124,25 +153,22 @@ class ActionHandoffPaused(Action):
         intent = latest_intent(tracker)
         if not tracker.get_slot("handoff_active"):
             dispatcher.utter_message(response="utter_continue_bot")
-            return []
-        if intent == "continue_bot":
+            return [SlotSet("handoff_stage", None)] if tracker.get_slot("handoff_stage") else []
+        stage = tracker.get_slot("handoff_stage")
+        if intent == "continue_bot" or (stage == "await_message" and intent in ("deny", "stop")):
             dispatcher.utter_message(response="utter_handoff_resumed")
-            return [
-                SlotSet("handoff_active", False),
-                SlotSet("handoff_stage", None),
-                SlotSet("misunderstandings", 0),
-            ]
-        if tracker.get_slot("handoff_stage") != "await_message" or intent == "human_handoff":
+            return resume_events()
+        if stage != "await_message":
             dispatcher.utter_message(response="utter_handoff_waiting")
             return []
-        if intent in ("deny", "stop"):
-            dispatcher.utter_message(response="utter_handoff_no_message")
-            return [SlotSet("handoff_stage", "waiting")]
+        if intent in ("human_handoff", "leave_message"):
+            dispatcher.utter_message(response="utter_handoff_ask_message")
+            return []
         return await self._file(dispatcher, tracker)
 
     async def _file(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         """Store the message as a hand-off case for the staff queue."""
-        client = AppClient()
+        api = ComplaintApi()
         events = tracker.events or []
         stamp = next((e.get("timestamp") for e in reversed(events) if e.get("event") == "user"), "")
         body: dict[str, Any] = {
@@ -152,23 +178,18 @@ class ActionHandoffPaused(Action):
             "sender_id": tracker.sender_id,
             "conversation": conversation(events),
         }
-        phone = next(
-            (
-                e.get("value")
-                for e in (tracker.latest_message or {}).get("entities") or []
-                if e.get("entity") == "phone"
-            ),
-            None,
-        )
+        phone = latest_entity(tracker, "phone")
         try:
-            filed = await client.post(
-                "/api/complaints",
+            reply = await api.file(
                 {**body, **({"phone": phone} if phone else {})},
-                headers={"Idempotency-Key": f"handoff:{tracker.sender_id}:{stamp}"},
+                idempotency_key=f"handoff:{tracker.sender_id}:{stamp}",
             )
         except AppUnavailable:
-            utter_unavailable(dispatcher, client)
+            reply = None
+        if reply is None or not reply.ok or not reply.body.get("ticket"):
+            utter_unavailable(dispatcher)
             return []
+        filed = reply.body
         dispatcher.utter_message(
             response="utter_handoff_saved",
             ticket=filed.get("ticket", ""),
@@ -178,7 +199,8 @@ class ActionHandoffPaused(Action):
 
 
 class ActionClarifyIntent(Action):
-    """An unclear or out-of-scope message: ask between close intents, answer, or hand off after two misses."""
+    """An unclear, wordless or out-of-scope message: not understood / clarify / answer; a person offered
+    after two misses in a row."""
 
     def name(self) -> str:
         return "action_clarify_intent"
@@ -188,51 +210,29 @@ class ActionClarifyIntent(Action):
     ) -> list[EventType]:
         client = AppClient()
         before = misunderstood_in_row(tracker.events or [])
-        payload = nlu_payload(tracker)
+        payload = nlu_request(tracker)
         try:
             decision = await client.post(
                 "/api/internal/clarify", {**payload, "misunderstood_before": before}
             )
             if decision["kind"] == "handoff":
-                dispatcher.utter_message(
-                    json_message={
-                        "kind": "handoff",
-                        "text": decision["text"],
-                        "buttons": decision.get("buttons") or [],
-                    }
-                )
-                return handoff_events(tracker)
+                relay(dispatcher, decision)
+                return offered_events()
             if decision["kind"] == "clarify":
-                dispatcher.utter_message(
-                    json_message={
-                        "kind": "clarify",
-                        "text": decision["text"],
-                        "buttons": decision.get("buttons") or [],
-                    }
-                )
+                relay(dispatcher, decision)
                 return [SlotSet("misunderstandings", before + 1)]
             answer = await client.post("/api/internal/answer", payload)
             kind = answer.get("kind", "answer")
-            if kind == "handoff" or (
-                kind in MISSED and before + 1 >= int(decision.get("handoff_after", 2))
-            ):
-                return await offer_handoff(
-                    client, dispatcher, tracker, "asked" if kind == "handoff" else "misunderstood"
-                )
+            if kind == "handoff":
+                return await offer_handoff(client, dispatcher, tracker, "asked")
+            relay(dispatcher, answer, kind=kind)
+            events: list[EventType] = (
+                [SlotSet("topic", answer["topic"])] if answer.get("topic") else []
+            )
+            if kind in MISSED and before + 1 >= int(decision.get("handoff_after", 2)):
+                # the answer (e.g. out of scope) stays; a person is offered after it, nothing pauses
+                return events + await offer_handoff(client, dispatcher, tracker, "misunderstood")
         except AppUnavailable:
             utter_unavailable(dispatcher, client)
             return []
-        dispatcher.utter_message(
-            json_message={
-                "kind": kind,
-                "text": answer.get("text", ""),
-                "sources": answer.get("sources") or [],
-                "buttons": answer.get("buttons") or [],
-            }
-        )
-        events: list[EventType] = [
-            SlotSet("misunderstandings", before + 1 if kind in MISSED else 0)
-        ]
-        if answer.get("topic"):
-            events.append(SlotSet("topic", answer["topic"]))
-        return events
+        return [*events, SlotSet("misunderstandings", before + 1 if kind in MISSED else 0)]

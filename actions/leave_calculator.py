@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions.app_client import AppClient, AppUnavailable
 from actions.flow_route import answered_instead
 from actions.guide_common import button_answer, latest_intent, latest_text, utter_unavailable
+from actions.payload import relay, send
 
 SLOTS = ("leave_event", "leave_date", "leave_delivery", "leave_babies", "leave_months")
 BIRTH_SLOTS = ["leave_event", "leave_date", "leave_delivery", "leave_babies"]
@@ -53,13 +54,7 @@ async def send_result(
 ) -> list[EventType]:
     """Ask the app to compute and send the result with its rules and sources."""
     reply = await client.post("/api/internal/leave", leave_body(slots))
-    dispatcher.utter_message(
-        json_message={
-            "kind": reply.get("kind", "form"),
-            "text": reply["text"],
-            "sources": reply.get("sources") or [],
-        }
-    )
+    relay(dispatcher, reply, kind="form")
     return [SlotSet("guide_last", "leave")]
 
 
@@ -72,7 +67,7 @@ async def recompute_leave(
         {"text": latest_text(tracker), "event": tracker.get_slot("leave_event")},
     )
     if parsed.get("date_error"):
-        dispatcher.utter_message(json_message={"kind": "form", "text": parsed["date_error"]})
+        send(dispatcher, "form", parsed["date_error"])
         return []
     events = parsed_events(parsed)
     if not events:
@@ -159,7 +154,7 @@ class ValidateLeaveCalculatorForm(FormValidationAction):
             return []
         events = parsed_events(parsed)
         if parsed.get("date_error"):
-            dispatcher.utter_message(json_message={"kind": "form", "text": parsed["date_error"]})
+            send(dispatcher, "form", parsed["date_error"])
             return [*events, SlotSet("leave_date", None)]
         if not events:
             dispatcher.utter_message(response="utter_guide_not_understood")

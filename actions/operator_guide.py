@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions.app_client import AppClient, AppUnavailable
 from actions.flow_route import answered_instead
 from actions.guide_common import button_answer, latest_intent, latest_text, utter_unavailable
+from actions.payload import relay, send
 
 QUESTIONS = ("nature", "premises", "location", "services", "ages")
 SLOTS = tuple(f"op_{q}" for q in QUESTIONS)
@@ -33,13 +34,7 @@ async def send_checklist(
     """Ask the app for the checklist, send it as one message, remember it for 「再发一遍」."""
     body = {q: answers.get(q) or ([] if q in ("services", "ages") else "") for q in QUESTIONS}
     reply = await client.post("/api/internal/operator-checklist", body)
-    dispatcher.utter_message(
-        json_message={
-            "kind": reply.get("kind", "form"),
-            "text": reply["text"],
-            "sources": reply.get("sources") or [],
-        }
-    )
+    relay(dispatcher, reply, kind="form")
     return [SlotSet("op_checklist", reply["text"]), SlotSet("guide_last", "operator")]
 
 
@@ -152,5 +147,5 @@ class ActionResendChecklist(Action):
         if not text:
             dispatcher.utter_message(response="utter_no_checklist_yet")
             return []
-        dispatcher.utter_message(json_message={"kind": "form", "text": text})
+        send(dispatcher, "form", text)
         return []

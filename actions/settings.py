@@ -44,6 +44,11 @@ def service_token() -> str:
     return token
 
 
+def hotline() -> str:
+    """The hotline families are told to call (no secret needed to read it)."""
+    return os.environ.get("HOTLINE", "12345")
+
+
 def get_settings() -> ActionSettings:
     """Read env vars at call time (no I/O at import); the app's internal listener by default."""
     internal = f"http://127.0.0.1:{os.environ.get('INTERNAL_PORT', '8001')}"
@@ -52,5 +57,5 @@ def get_settings() -> ActionSettings:
         service_token=service_token(),
         timeout_s=float(os.environ.get("ACTION_APP_TIMEOUT_S", "5")),
         retries=int(os.environ.get("ACTION_APP_RETRIES", "2")),
-        hotline=os.environ.get("HOTLINE", "12345"),
+        hotline=hotline(),
     )

@@ -23,6 +23,7 @@ from api.auth.startup import bootstrap_admin
 from api.chat import page as chat_page
 from api.chat.engine import EngineClient
 from api.chat.routes import router as chat_router
+from api.complaints.routes import actions_router as complaints_actions_router
 from api.complaints.routes import internal_router as complaints_internal_router
 from api.complaints.routes import router as complaints_router
 from api.config import get_settings
@@ -35,6 +36,7 @@ from api.kb.routes import admin_router as kb_admin_router
 from api.kb.routes import internal_router as kb_internal_router
 from api.kb.routes import router as kb_router
 from api.staff.routes import router as staff_router
+from api.triage.routes import actions_router as triage_actions_router
 from api.triage.routes import internal_router as triage_internal_router
 from api.triage.routes import router as triage_router
 from api.wechat.routes import router as wechat_router
@@ -128,6 +130,8 @@ def create_internal_app() -> FastAPI:
         guides_internal_router,
         complaints_internal_router,
         triage_internal_router,
+        complaints_actions_router,
+        triage_actions_router,
     ):
         app.include_router(router, dependencies=[ServiceAuth])  # no anonymous route here
     return app

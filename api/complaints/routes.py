@@ -1,7 +1,8 @@
 """HTTP routes of the complaint store: public lookup; on the internal listener also filing and full read.
 
 Filing and the full read take the service token and exist only on `internal_router` (served by
-api.main.internal_app on 127.0.0.1); the public app mounts `router`, the lookup alone.
+api.main.internal_app on 127.0.0.1); the public app mounts `router`, the lookup alone. The action server
+files and looks up under /api/internal/complaints (`actions_router`, the same handlers).
 """
 
 from __future__ import annotations
@@ -220,6 +221,24 @@ def read_complaint(
 
 # the chat's status lookup (action server) is the same handler on the internal listener
 internal_router.add_api_route(
+    "/lookup",
+    lookup_complaint,
+    methods=["POST"],
+    response_model=LookupResult,
+    responses={404: {"description": NOT_FOUND}},
+)
+
+
+# the action server's contract: every call it makes is under /api/internal (same handlers as above)
+actions_router = APIRouter(prefix="/api/internal/complaints", tags=["complaints (actions)"])
+actions_router.add_api_route(
+    "",
+    create_complaint,
+    methods=["POST"],
+    status_code=status.HTTP_201_CREATED,
+    response_model=ComplaintCreated,
+)
+actions_router.add_api_route(
     "/lookup",
     lookup_complaint,
     methods=["POST"],

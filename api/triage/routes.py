@@ -15,6 +15,10 @@ logger = logging.getLogger(__name__)
 # public app: a staff session/bearer token; internal listener: the service token (action server)
 router = APIRouter(prefix="/api", tags=["triage"], dependencies=[Depends(current_principal)])
 internal_router = APIRouter(prefix="/api", tags=["triage (internal)"], dependencies=[ServiceAuth])
+# the action server's contract: every call it makes is under /api/internal
+actions_router = APIRouter(
+    prefix="/api/internal", tags=["triage (actions)"], dependencies=[ServiceAuth]
+)
 
 
 def post_triage(body: TriageRequest) -> TriageResponse:
@@ -30,7 +34,7 @@ def post_triage(body: TriageRequest) -> TriageResponse:
     return result
 
 
-for _router in (router, internal_router):
+for _router in (router, internal_router, actions_router):
     _router.add_api_route(
         "/triage",
         post_triage,

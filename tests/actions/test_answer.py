@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from rasa_sdk.events import SlotSet
 
-from actions.answer import ActionAnswerPolicy, nlu_payload
+from actions.answer import ActionAnswerPolicy
+from actions.payload import nlu_request
 
 
 def test_payload_carries_intent_entities_and_topic(make_tracker) -> None:
@@ -15,7 +16,7 @@ def test_payload_carries_intent_entities_and_topic(make_tracker) -> None:
         entities=[{"entity": "leave_type", "value": "护理假"}],
         slots={"topic": "x"},
     )
-    payload = nlu_payload(tracker)
+    payload = nlu_request(tracker)
     assert payload["intent"] == "ask_paternity_leave"
     assert payload["entities"] == [{"entity": "leave_type", "value": "护理假"}]
     assert payload["context"] == {"topic": "x"}

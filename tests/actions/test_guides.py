@@ -20,6 +20,7 @@ from actions.handoff import (
     ActionClarifyIntent,
     ActionHandoff,
     ActionHandoffPaused,
+    ActionLeaveMessage,
     conversation,
     misunderstood_in_row,
 )
@@ -29,7 +30,7 @@ from actions.operator_guide import (
     ActionResendChecklist,
     ValidateOperatorGuideForm,
 )
-from tests.actions.conftest import ROOT, TOKEN, _free_port
+from tests.actions.conftest import ROOT, TOKEN, _free_port, stop
 
 # The app's internal listener: guides, complaint filing and read, as the action server reaches them.
 APP_CODE = """
@@ -59,7 +60,7 @@ def guides_url() -> Iterator[str]:
         [python, "-c", APP_CODE, str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 240
     while True:
         try:
             urllib.request.urlopen(f"{url}/openapi.json", timeout=2)
@@ -69,8 +70,7 @@ def guides_url() -> Iterator[str]:
                 raise RuntimeError((workdir / "app.log").read_text()) from None
             time.sleep(0.3)
     yield url
-    proc.terminate()
-    proc.wait(10)
+    stop(proc)
 
 
 @pytest.fixture(autouse=True)
@@ -78,6 +78,7 @@ def _env(guides_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("APP_INTERNAL_URL", guides_url)
     monkeypatch.setenv("SERVICE_TOKEN", TOKEN)
     monkeypatch.setenv("ACTION_APP_RETRIES", "0")
+    monkeypatch.setenv("ACTION_APP_TIMEOUT_S", "60")  # cold models on a shared machine
     monkeypatch.setenv("HOTLINE", "12377")
 
 
@@ -190,7 +191,7 @@ async def test_checklist_is_sent_and_can_be_resent() -> None:
     await ActionResendChecklist().run(
         again, tracker("再发一遍清单", "resend_checklist", slots={"op_checklist": saved}), {}
     )
-    assert custom(again) == [{"kind": "form", "text": saved}]
+    assert [(m["kind"], m["text"]) for m in custom(again)] == [("form", saved)]
 
 
 async def test_leave_form_impossible_date_gets_a_question() -> None:
@@ -281,7 +282,10 @@ async def test_second_miss_in_a_row_hands_off() -> None:
     )
     message = custom(dispatcher)[0]
     assert message["kind"] == "handoff" and "12377" in message["text"]
-    assert slots_of(events)["handoff_active"] is True
+    assert [b["payload"] for b in message["buttons"]][:2] == ["/leave_message", "/continue_bot"]
+    # an offer only: nothing pauses, the next message is answered as usual
+    assert "handoff_active" not in slots_of(events)
+    assert slots_of(events)["handoff_stage"] == "offered"
 
 
 async def test_handoff_message_is_filed_with_the_conversation(guides_url: str) -> None:
@@ -290,9 +294,16 @@ async def test_handoff_message_is_filed_with_the_conversation(guides_url: str) -
         dispatcher, tracker("转人工", "human_handoff", active_loop="leave_calculator_form"), {}
     )
     assert custom(dispatcher)[0]["kind"] == "handoff"
-    assert slots_of(offer)["handoff_stage"] == "await_message"
+    assert slots_of(offer)["handoff_stage"] == "offered" and "handoff_active" not in slots_of(offer)
+    chose = CollectingDispatcher()
+    paused = await ActionLeaveMessage().run(
+        chose, tracker("我要留言", "leave_message", active_loop="leave_calculator_form"), {}
+    )
+    assert chose.messages[0]["response"] == "utter_handoff_ask_message"
+    assert slots_of(paused)["handoff_active"] is True
+    assert slots_of(paused)["handoff_stage"] == "await_message"
     assert {"event": "active_loop", "name": None} in [
-        {k: e.get(k) for k in ("event", "name")} for e in offer
+        {k: e.get(k) for k in ("event", "name")} for e in paused
     ]
     history = [
         {"event": "user", "text": "转人工", "timestamp": 1.0},
@@ -368,3 +379,42 @@ async def test_one_who_question_about_a_step_is_answered_not_a_form(
     custom = dispatcher.messages[0]["custom"]
     assert custom["kind"] == "answer" and "住建" in custom["text"]
     assert custom["buttons"][0]["payload"] == "我想开一家托育机构，给我列开办清单"
+
+
+async def test_no_message_resumes_the_bot_at_once() -> None:
+    """「不用留言」 while the bot waits for the 留言: nothing is filed, the bot answers again."""
+    slots = {"handoff_active": True, "handoff_stage": "await_message"}
+    for text, intent in (("不用留言了", "deny"), ("继续问机器人", "continue_bot")):
+        dispatcher = CollectingDispatcher()
+        events = await ActionHandoffPaused().run(dispatcher, tracker(text, intent, slots=slots), {})
+        assert dispatcher.messages[0]["response"] == "utter_handoff_resumed"
+        assert slots_of(events)["handoff_active"] is False
+
+
+async def test_continue_after_an_offer_only_clears_the_offer() -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionHandoffPaused().run(
+        dispatcher, tracker("不用留言", "continue_bot", slots={"handoff_stage": "offered"}), {}
+    )
+    assert dispatcher.messages[0]["response"] == "utter_continue_bot"
+    assert slots_of(events) == {"handoff_stage": None}
+
+
+async def test_a_wordless_message_is_not_understood_with_topics_then_a_person_offered() -> None:
+    first = CollectingDispatcher()
+    events = await ActionClarifyIntent().run(
+        first, tracker("asdfgh", "gibberish", events=[{"event": "user", "text": "asdfgh"}]), {}
+    )
+    message = custom(first)[0]
+    assert message["kind"] == "clarify" and "没看懂" in message["text"]
+    assert len(message["buttons"]) >= 3 and slots_of(events) == {"misunderstandings": 1}
+    history = [
+        {"event": "user", "text": "asdfgh"},
+        {"event": "bot", "text": None, "data": {"custom": message}},
+        {"event": "user", "text": "🙂🙂"},
+    ]
+    second = CollectingDispatcher()
+    events = await ActionClarifyIntent().run(second, tracker("🙂🙂", "greet", events=history), {})
+    offer = custom(second)[0]
+    assert offer["kind"] == "handoff" and "/leave_message" in str(offer["buttons"])
+    assert "handoff_active" not in slots_of(events)
