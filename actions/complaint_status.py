@@ -135,3 +135,30 @@ class ActionCancelStatusLookup(Action):
         return [ActiveLoop(None), SlotSet("requested_slot", None)] + [
             SlotSet(s, None) for s in STATUS_SLOTS
         ]
+
+
+def last_ticket_text(ticket: str) -> str:
+    """What a family asking 「提交成功没有」 reads about the case filed in this conversation."""
+    return (
+        f"提交成功了：您在这次对话里提交的投诉工单号是 {ticket}，热线工作人员会核实后转交办理。"
+        f"想查进度，发「查询投诉 {ticket}」，再输入查询码或手机号后 4 位。"
+    )
+
+
+class ActionReportLastTicket(Action):
+    """「提交成功没有」: the ticket filed in this conversation (slot set at filing), or that none was filed."""
+
+    def name(self) -> str:
+        return "action_report_last_ticket"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        ticket = tracker.get_slot("complaint_ticket")
+        if ticket:
+            form_message(dispatcher, last_ticket_text(str(ticket)), kind="answer")
+        elif tracker.get_slot("complaint_key") and tracker.get_slot("complaint_text"):
+            dispatcher.utter_message(response="utter_complaint_not_filed_yet")
+        else:
+            dispatcher.utter_message(response="utter_complaint_nothing_pending")
+        return []

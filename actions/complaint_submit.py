@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import complaint_words as cw
 from actions.complaint_api import ComplaintApi, ComplaintAppDown
+from actions.complaint_status import last_ticket_text
 from actions.complaints import COMPLAINT_SLOTS, form_message, is_urgent
 
 logger = logging.getLogger(__name__)
@@ -39,12 +40,19 @@ def complaint_payload(tracker: Tracker) -> dict[str, Any]:
     return payload
 
 
+def lead_line(lead: str | None) -> str:
+    """Triage's department is a first reading until a person reviewed the case: say so, never as fact."""
+    if lead:
+        return f"初步判断由{lead}办理，热线工作人员会核实。"
+    return "热线工作人员会核实后转交相关部门办理。"
+
+
 def receipt_text(filed: dict[str, Any], *, phone_left: bool) -> str:
     """Ticket, lead department, reply time and how to look the case up later."""
     lines = [
         "投诉已提交 ✅",
         f"工单号：{filed.get('ticket')}",
-        f"牵头处理部门：{filed.get('lead_department') or '由热线转交相关部门'}",
+        lead_line(filed.get("lead_department")),
         f"答复时限：{filed.get('expected_reply') or '按热线规定时限答复'}",
     ]
     how = "手机号后 4 位" if phone_left else None
@@ -74,7 +82,11 @@ class ActionSubmitComplaint(Action):
             return await ActionCancelComplaint().run(dispatcher, tracker, domain)
         key = tracker.get_slot("complaint_key")
         if confirm != "yes" or not tracker.get_slot("complaint_text") or not key:
-            dispatcher.utter_message(response="utter_complaint_nothing_pending")
+            last = tracker.get_slot("complaint_ticket")
+            if last:  # 「提交成功没有」 read as a retry: the case filed in this conversation
+                form_message(dispatcher, last_ticket_text(str(last)), kind="answer")
+            else:
+                dispatcher.utter_message(response="utter_complaint_nothing_pending")
             return []
         api = ComplaintApi()
         try:

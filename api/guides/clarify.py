@@ -1,4 +1,10 @@
-"""Ask instead of guess: when the NLU's top policy intents are too close, offer them as buttons."""
+"""Ask instead of guess: close policy intents become buttons; a message without words gets "I didn't understand".
+
+A message the engine could not place and that carries no words (knowledge.meaning), or that the NLU calls
+`gibberish`, is never answered as small talk or out of scope: it gets a short "I didn't understand" with
+the main topics as buttons, and on the second miss in a row the offer of a person as well (an offer only:
+nothing pauses and nothing is filed unless the family chooses to leave a message).
+"""
 
 from __future__ import annotations
 
@@ -13,10 +19,13 @@ from api.chat.schemas import Button
 from api.config import Settings
 from api.guides.handoff import offer
 from api.guides.schemas import ClarifyReply, ClarifyRequest
+from knowledge.meaning import meaningless
 from knowledge.models import INTENTS
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "clarify.yml"
 QUESTION = "您是想问："
+NOT_UNDERSTOOD = "抱歉，我没看懂您的意思。可以换个说法再问，或者点下面的常见问题："
+GIBBERISH_INTENT = "gibberish"
 
 
 class Choice(BaseModel):
@@ -24,6 +33,13 @@ class Choice(BaseModel):
 
     title: str
     entry: str
+
+
+class Suggestion(BaseModel):
+    """A main topic offered when a message was not understood: a typed-looking question."""
+
+    title: str
+    payload: str
 
 
 class ClarifyConfig(BaseModel):
@@ -34,6 +50,7 @@ class ClarifyConfig(BaseModel):
     max_buttons: int
     handoff_after: int
     intents: dict[str, Choice]
+    suggestions: list[Suggestion]
 
 
 @lru_cache(maxsize=1)
@@ -91,9 +108,34 @@ def _knowledge_decides(request: ClarifyRequest, names: list[str]) -> bool:
     return clear and bool(set(hits[0].entry.intents) & set(names))
 
 
+def not_understood(request: ClarifyRequest) -> bool:
+    """The message has no words, or the NLU's best reading of it is gibberish."""
+    return request.intent == GIBBERISH_INTENT or meaningless(request.text)
+
+
+def not_understood_reply(
+    request: ClarifyRequest, *, settings: Settings, config: ClarifyConfig
+) -> ClarifyReply:
+    """Short "I didn't understand" with the main topics; the second time in a row, a person offered too."""
+    topics = [Button(title=s.title, payload=s.payload) for s in config.suggestions]
+    if request.misunderstood_before + 1 >= config.handoff_after:
+        handoff = offer(settings=settings, reason="misunderstood")
+        return ClarifyReply(
+            kind="handoff",
+            text=handoff.text,
+            buttons=[*handoff.buttons, *topics],
+            handoff_after=config.handoff_after,
+        )
+    return ClarifyReply(
+        kind="clarify", text=NOT_UNDERSTOOD, buttons=topics, handoff_after=config.handoff_after
+    )
+
+
 def decide(request: ClarifyRequest, *, settings: Settings) -> ClarifyReply:
-    """clarify with 2–3 buttons, handoff if this would be one misunderstanding too many, else pass."""
+    """Not understood, clarify with 2–3 buttons, a person offered after one miss too many, else pass."""
     config = clarify_config()
+    if not_understood(request):
+        return not_understood_reply(request, settings=settings, config=config)
     names = candidates(request, config)
     if not names or _knowledge_decides(request, names):
         return ClarifyReply(kind="pass", handoff_after=config.handoff_after)

@@ -1,5 +1,9 @@
 """Hand-off to staff: the offer (hotline + 留言), and releasing a paused conversation back to the bot.
 
+The offer pauses nothing: the family reads the hotline and two buttons, 「我要留言」 (/leave_message) and
+「不用留言」 (/continue_bot). Only when they choose to leave a message does the engine pause the
+conversation and take their next message as a 留言 for the staff queue.
+
 Design: the pause lives in the engine as the conversation's `handoff_active` slot (set by the action
 server). Staff release a conversation by appending SlotSet events to its Rasa tracker through Rasa's HTTP
 API (`--enable-api`, bound to 127.0.0.1), so the engine sees the release on the very next message with no
@@ -28,19 +32,19 @@ RELEASE_EVENTS = [
 
 
 def offer(*, settings: Settings, reason: str = "asked") -> HandoffReply:
-    """Hotline from settings, and an invitation to leave a message for the staff queue."""
+    """Hotline from settings, and the choice to leave a message for staff or go on with the bot."""
     opening = (
-        "抱歉，我好像没能理解您的问题，为您转人工。"
+        "抱歉，我还是没能理解您的意思。需要的话可以找工作人员："
         if reason == "misunderstood"
-        else "好的，为您转人工。"
+        else "好的，可以找工作人员帮您："
     )
     text = (
-        f"{opening}您可以拨打{settings.hotline_name}（{settings.hotline}）；也可以直接在这里留言，"
-        "写清楚您的问题，方便的话留个手机号，工作人员看到后会联系您。不需要留言请点「不用留言」。"
+        f"{opening}拨打{settings.hotline_name}（{settings.hotline}）；或者点「我要留言」，把问题写下来，"
+        "工作人员看到后会联系您。不需要的话点「不用留言」，继续问我就行。"
     )
     buttons = [
-        Button(title="不用留言", payload="/deny"),
-        Button(title="继续问机器人", payload="/continue_bot"),
+        Button(title="我要留言", payload="/leave_message"),
+        Button(title="不用留言", payload="/continue_bot"),
     ]
     return HandoffReply(text=text, buttons=buttons, hotline=settings.hotline)
 

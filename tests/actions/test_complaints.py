@@ -351,7 +351,8 @@ async def test_submit_reports_ticket_department_reply_time_and_pin(app_env: str)
     ticket = TICKET_RE.search(message["text"]).group(0)
     assert re.search(r"查询码：\d{6}", message["text"]) and "手机号后 4 位" in message["text"]
     assert (
-        re.search(r"牵头处理部门：区\S+", message["text"]) and "个工作日内答复" in message["text"]
+        re.search(r"初步判断由区\S+办理，热线工作人员会核实", message["text"])
+        and "个工作日内答复" in message["text"]
     )
     slots = slot_events(events)
     assert slots["complaint_ticket"] == ticket and slots["complaint_key"] is None

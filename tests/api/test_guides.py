@@ -317,7 +317,37 @@ def test_handoff_offer_uses_the_configured_hotline(client: TestClient) -> None:
     body = _post(client, "/api/internal/handoff", {"sender_id": "wx-1"})
     assert body["kind"] == "handoff" and body["hotline"] == "12399"
     assert "测试热线（12399）" in body["text"]
-    assert {b["payload"] for b in body["buttons"]} == {"/deny", "/continue_bot"}
+    assert [b["payload"] for b in body["buttons"]] == ["/leave_message", "/continue_bot"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("qwzxqw", "greet"),
+        ("？？？", "bot_challenge"),
+        ("🙂", "nlu_fallback"),
+        ("都不是", "gibberish"),
+    ],
+)
+def test_a_message_without_words_is_not_understood_with_the_main_topics(
+    client: TestClient, text: str, intent: str
+) -> None:
+    body = _post(client, "/api/internal/clarify", {"text": text, "intent": intent})
+    assert body["kind"] == "clarify" and "没看懂" in body["text"]
+    assert len(body["buttons"]) >= 3 and all(
+        not b["payload"].startswith("/") for b in body["buttons"]
+    )
+
+
+def test_the_second_wordless_message_offers_a_person_and_the_topics(client: TestClient) -> None:
+    body = _post(
+        client,
+        "/api/internal/clarify",
+        {"text": "。。。", "intent": "nlu_fallback", "misunderstood_before": 1},
+    )
+    assert body["kind"] == "handoff" and "12399" in body["text"]
+    payloads = [b["payload"] for b in body["buttons"]]
+    assert payloads[:2] == ["/leave_message", "/continue_bot"] and len(payloads) >= 5
 
 
 def test_release_reports_an_unreachable_engine(client: TestClient) -> None:

@@ -26,6 +26,14 @@ INTERNAL_CALLS = [
     ("POST", "/api/internal/handoff/abc/release", {}),
     ("POST", "/api/internal/clarify", {"text": "假"}),
     ("POST", "/api/complaints", FILING),
+    # the action server's paths: every call it makes is under /api/internal
+    ("POST", "/api/internal/complaints", FILING),
+    (
+        "POST",
+        "/api/internal/complaints/lookup",
+        {"ticket": "TY20260101-0001", "verifier": "123456"},
+    ),
+    ("POST", "/api/internal/triage", {"text": "乱收费"}),
     ("GET", "/api/complaints/TY20260101-0001", None),
     ("GET", "/api/complaints/TY20260101-0001?reveal=1", None),
 ]

@@ -59,6 +59,7 @@ def test_emergency_inside_a_complaint_form_is_advised_and_the_form_waits(stack: 
 def test_emergency_during_a_handoff_is_advised_and_not_filed_as_a_message(stack: Stack) -> None:
     sender = _sender()
     assert _say(stack, sender, "转人工")["kind"] == "handoff"
+    assert _say(stack, sender, "/leave_message")["kind"] == "handoff"  # the family chose a 留言
     body = _say(stack, sender, "孩子从床上掉下来 头着地了 现在叫他没反应")
     assert "120" in body["messages"][0]["text"]
     assert "已收到您的留言" not in _text(body)
