@@ -108,7 +108,7 @@ def test_words_asking_to_leave_a_message_pause_and_continue_bot_cancels(stack: S
 def test_a_paused_conversation_still_gets_emergency_advice(stack: Stack) -> None:
     sender = _sender("urgent")
     _say(stack, sender, "/leave_message")
-    body = _say(stack, sender, "宝宝吃了一颗纽扣电池 现在一直哭")
+    body = _say(stack, sender, "孩子从床上掉下来 头着地了 现在叫他没反应")
     assert body["messages"][0]["text"].startswith("请立即拨打")
     assert "已收到您的留言" not in _text(body) and _cases(stack, sender) == []
 
