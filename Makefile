@@ -9,8 +9,8 @@ APP    := .venv
 EPY    := $(ENGINE)/bin/python
 APY    := $(APP)/bin/python
 MODEL  := models/tuoyu.tar.gz
-# endpoints*.yml and credentials.yml are runtime configuration, not training data: editing them never retrains
-TRAIN_INPUTS := config.yml $(shell find bot data/nlu -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) ! -name 'endpoints*.yml' ! -name 'credentials.yml' 2>/dev/null | sort)
+# endpoints*.yml, credentials.yml and launch.py (how the engine starts) are runtime, not training data: editing them never retrains
+TRAIN_INPUTS := config.yml $(shell find bot data/nlu -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) ! -name 'endpoints*.yml' ! -name 'credentials.yml' ! -name 'launch.py' 2>/dev/null | sort)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export RASA_TELEMETRY_ENABLED ?= false
 # Readable logs: Rasa 3.6 pulls in libraries that print deprecation warnings on every start.
@@ -42,16 +42,15 @@ chromium: ## Debian's chromium for page tests (Playwright drives it; no browser 
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 # Train only when the NLU/dialogue data or pipeline changed (content hash, not timestamps).
-models/.fingerprint: $(ENGINE)/.installed $(TRAIN_INPUTS)
+# `python -m api.cli train`: one progress line (component, epoch), the full output in var/train.log.
+models/.fingerprint: $(ENGINE)/.installed $(APP)/.installed $(TRAIN_INPUTS)
 	@mkdir -p models
 	@new=$$(cat $(TRAIN_INPUTS) | sha256sum | cut -c1-16); \
 	if [ -f $(MODEL) ] && [ "$$(cat models/.fingerprint 2>/dev/null)" = "$$new" ]; then \
-		echo "model up to date ($$new)"; touch models/.fingerprint; \
+		echo "      model up to date ($$new)"; touch models/.fingerprint; \
 	else \
-		echo "training model ($$new)…"; \
-		$(ENGINE)/bin/rasa train --config config.yml --domain bot/domain \
-			--data data/nlu bot/rules bot/stories --out models --fixed-model-name tuoyu --quiet && \
-		echo "$$new" > models/.fingerprint; \
+		echo "      training the model ($$new; ~10 min on 2 cores the first time)"; \
+		$(APY) -m api.cli train && echo "$$new" > models/.fingerprint; \
 	fi
 
 train: models/.fingerprint $(APP)/.installed ## train the Rasa model if its data changed; fit the emergency detector
@@ -66,9 +65,18 @@ secrets: $(APP)/.installed ## generate the local secrets into var/secrets.env (o
 db: $(APP)/.installed secrets ## apply database migrations
 	$(APY) -m api.cli migrate
 
-run: install secrets train db ## install what is missing, train if needed, start everything (Ctrl-C stops all)
-	@echo ""; echo "  托育助手 is starting: open http://$${APP_HOST:-127.0.0.1}:$${APP_PORT:-8000}/  (API docs: /docs)"; echo ""
-	$(APP)/bin/honcho start -f Procfile
+# One line per stage; each stage's full output goes to var/*.log. The URL is printed by the Procfile's
+# `ready` process once /api/health is ok (until then the chat already answers from the knowledge base).
+run: ## install what is missing, train if needed, start everything, print the URL when ready (Ctrl-C stops all)
+	@mkdir -p var
+	@echo "[1/4] installing runtimes (first time ~2-3 min; log: var/install.log)"
+	@$(MAKE) -s --no-print-directory install >var/install.log 2>&1 || { tail -n 30 var/install.log; exit 1; }
+	@echo "[2/4] training"
+	@$(MAKE) -s --no-print-directory train
+	@echo "[3/4] migrating the database"
+	@$(MAKE) -s --no-print-directory secrets db >var/migrate.log 2>&1 || { tail -n 30 var/migrate.log; exit 1; }
+	@echo "[4/4] starting app, engine and action server (the URL follows when all three answer)"
+	@$(APP)/bin/honcho start -f Procfile
 
 test: install secrets chromium train ## install what is missing and run every test
 	$(APY) -m pip install -q --no-deps -e . >/dev/null

@@ -1,7 +1,8 @@
-"""Command line of the app runtime: local secrets, migrations, a terminal chat, admin accounts."""
+"""Command line of the app runtime: local secrets, training with progress, migrations, readiness, a terminal chat, admin accounts."""
 
 from __future__ import annotations
 
+import os
 import uuid
 
 import httpx
@@ -33,6 +34,33 @@ def migrate() -> None:
     upgrade_db()
     bootstrap_admin(get_settings())  # first admin from ADMIN_PASSWORD, if set and none exists
     console.print("[green]database is up to date[/green]")
+
+
+@cli.command()
+def train() -> None:
+    """Train the Rasa model (engine runtime) with one progress line; full output in var/train.log."""
+    from api.firstrun import train as run_training
+
+    raise typer.Exit(run_training())
+
+
+@cli.command()
+def ready(
+    url: str = typer.Option("", help="app base URL; default from APP_HOST/APP_PORT"),
+    stay: bool = typer.Option(
+        True, help="keep running afterwards (honcho stops all when one exits)"
+    ),
+) -> None:
+    """Wait until /api/health is ok, then print the URL once (the Procfile's `ready` process)."""
+    import signal
+
+    from api.firstrun import wait_ready
+
+    host = os.environ.get("APP_HOST", "127.0.0.1")
+    base = url or f"http://{host}:{os.environ.get('APP_PORT', '8000')}"
+    wait_ready(health_url=f"{base}/api/health", public_url=base)
+    if stay:
+        signal.pause()
 
 
 @cli.command()

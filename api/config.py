@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     rasa_url: str = "http://127.0.0.1:5005"
     action_url: str = "http://127.0.0.1:5055"
     engine_timeout_s: float = 8.0
+    # while the engine is down the chat answers from the knowledge base and re-probes it this often
+    engine_probe_s: float = 3.0
     database_url: str = f"sqlite:///{ROOT / 'var' / 'tuoyu.db'}"
     redis_url: str = ""
     engine_endpoints: str = "bot/endpoints.yml"  # health checks the engine's lock store in it

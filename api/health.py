@@ -99,15 +99,22 @@ async def health(engine: EngineDep, settings: SettingsDep) -> dict[str, Any]:
     (engine_ok, actions_ok), (stores, why) = await asyncio.gather(
         asyncio.gather(engine.engine_ok(), engine.actions_ok()), _store_checks(settings)
     )
-    if not engine_ok:
-        why.insert(0, "engine (Rasa) not answering")
-    if not actions_ok:
-        why.insert(1 if not engine_ok else 0, "action server not answering")
+    engine.watch.observe(engine_ok and actions_ok, reason="seen down by the health check")
+    lost = [
+        *([] if engine_ok else ["engine (Rasa) not answering"]),
+        *([] if actions_ok else ["action server not answering"]),
+    ]
+    if lost:
+        lost.append(
+            "chat answers policy questions from the knowledge base only; forms and filing wait"
+        )
+    why[:0] = lost
     body: dict[str, Any] = {
         "status": "degraded" if why else "ok",
         "app": "ok",
         "engine": "ok" if engine_ok else "down",
         "actions": "ok" if actions_ok else "down",
+        "chat": engine.watch.mode,
         **stores,
     }
     if why:

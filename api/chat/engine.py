@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -33,6 +36,58 @@ class FlowState:
         return self.form == "complaint_form" and self.requested_slot == "complaint_text"
 
 
+MODE_FULL = "engine"
+MODE_KB = "knowledge_base_only"
+
+
+class Watch:
+    """Whether the engine (with its action server) can take a turn; re-probed only while it cannot.
+
+    While it can, nothing is probed per message: a turn that fails marks it down. While it is down,
+    the chat answers from the knowledge base (api.chat.degraded) and the next message after
+    `every_s` (ENGINE_PROBE_S, 3 s: two local GETs, cheap) probes again, so the engine takes over without
+    a restart; it also bounds how long forms stay unavailable after the engine is back.
+    """
+
+    def __init__(
+        self,
+        probe: Callable[[], Awaitable[bool]],
+        *,
+        every_s: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._probe = probe
+        self._every = every_s
+        self._clock = clock
+        self._lock = asyncio.Lock()
+        self.ok = True  # optimistic at start: the first turn tells, and costs no probe
+        self.reason: str | None = None
+        self._checked = float("-inf")
+
+    @property
+    def mode(self) -> str:
+        """What /api/health reports as `chat`."""
+        return MODE_FULL if self.ok else MODE_KB
+
+    async def usable(self) -> bool:
+        """True when the engine should be asked; while down, probes at most once per interval."""
+        if self.ok or self._clock() - self._checked < self._every:
+            return self.ok
+        async with self._lock:  # one probe for a burst of messages
+            if not self.ok and self._clock() - self._checked >= self._every:
+                self.observe(await self._probe())
+        return self.ok
+
+    def observe(self, ok: bool, *, reason: str = "engine or action server not answering") -> None:
+        """A failed turn's, a probe's or the health check's verdict."""
+        if ok and not self.ok:
+            logger.info("chat: engine and action server are back; full conversations again")
+        elif not ok and self.ok:
+            logger.warning("chat: %s; answering from the knowledge base only", reason)
+        self.ok, self._checked = ok, self._clock()
+        self.reason = None if ok else reason
+
+
 class EngineClient:
     """Talks to Rasa on 127.0.0.1; every call is bounded by the engine timeout."""
 
@@ -41,6 +96,7 @@ class EngineClient:
         self._client = client or httpx.AsyncClient(
             timeout=httpx.Timeout(settings.engine_timeout_s, connect=1.5)
         )
+        self.watch = Watch(self.ready, every_s=settings.engine_probe_s)
 
     async def aclose(self) -> None:
         """Release pooled connections."""
@@ -60,10 +116,10 @@ class EngineClient:
             )
         except httpx.HTTPError as error:
             logger.warning("engine unreachable: %s", type(error).__name__)
-            raise EngineUnavailable("engine") from error
+            raise EngineUnavailable("engine (Rasa) not answering") from error
         if response.status_code >= 400:
             logger.warning("engine answered HTTP %s", response.status_code)
-            raise EngineUnavailable("engine")
+            raise EngineUnavailable(f"engine answered HTTP {response.status_code}")
         body = response.json()
         return body if isinstance(body, list) else []
 
@@ -118,3 +174,8 @@ class EngineClient:
     async def actions_ok(self) -> bool:
         """The action server answers its health check."""
         return await self._ok(f"{self.settings.action_url}/health")
+
+    async def ready(self) -> bool:
+        """Both answer: a turn can go through the engine."""
+        engine_ok, actions_ok = await asyncio.gather(self.engine_ok(), self.actions_ok())
+        return engine_ok and actions_ok

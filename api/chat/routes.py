@@ -15,10 +15,10 @@ router = APIRouter(prefix="/api", tags=["chat"])
     "/chat",
     response_model=ChatResponse,
     response_model_exclude_none=True,
-    responses={422: {"description": "输入不合法"}, 503: {"description": "引擎或动作服务不可用"}},
+    responses={422: {"description": "输入不合法"}},
 )
 async def chat(body: ChatRequest, engine: EngineDep, settings: SettingsDep) -> ChatResponse:
-    """Send one message and get the turn's replies with citations."""
+    """Send one message and get the turn's replies with citations (from the knowledge base alone while the engine is down)."""
     return await service.converse(
         engine=engine, settings=settings, sender_id=body.sender_id, text=body.text
     )

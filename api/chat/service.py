@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from api.chat import safety
+from api.chat import degraded, safety
 from api.chat.engine import EngineClient
 from api.chat.payload import to_response
 from api.chat.schemas import ChatMessage, ChatResponse
@@ -22,39 +22,46 @@ def unavailable_text(settings: Settings) -> str:
 async def converse(
     *, engine: EngineClient, settings: Settings, sender_id: str, text: str, channel: str = "web"
 ) -> ChatResponse:
-    """Safety first, then the engine; an engine or action server that fails becomes EngineUnavailable."""
+    """Safety first, then the engine; while the engine cannot answer, the knowledge base does."""
     result = await safety.assess(text)
     if result.is_emergency and result.confidence >= safety.CERTAIN:
+        if not await engine.watch.usable():  # the advice alone, the conversation untouched
+            return safety.advised(result, [])
         return await safety.emergency_turn(
             engine=engine, result=result, sender_id=sender_id, text=text, channel=channel
         )
-    if result.is_emergency:  # unsure: the advice first, and the turn goes on as usual after it
-        try:
-            turn = await _engine_turn(
-                engine=engine, settings=settings, sender_id=sender_id, text=text, channel=channel
-            )
-        except EngineUnavailable:
-            return safety.advised(result, [])
-        return safety.advised(result, turn.messages, kind=turn.kind)
-    return await _engine_turn(
+    turn = await _turn(
         engine=engine, settings=settings, sender_id=sender_id, text=text, channel=channel
     )
+    if result.is_emergency:  # unsure: the advice first, and the turn goes on as usual after it
+        return safety.advised(result, turn.messages, kind=turn.kind)
+    return turn
+
+
+async def _turn(
+    *, engine: EngineClient, settings: Settings, sender_id: str, text: str, channel: str
+) -> ChatResponse:
+    """Through the engine when it can answer, else from the knowledge base (api.chat.degraded)."""
+    if await engine.watch.usable():
+        try:
+            return await _engine_turn(
+                engine=engine, settings=settings, sender_id=sender_id, text=text, channel=channel
+            )
+        except EngineUnavailable as error:
+            engine.watch.observe(False, reason=error.detail)
+    return await degraded.kb_turn_async(text=text, settings=settings)
 
 
 async def _engine_turn(
     *, engine: EngineClient, settings: Settings, sender_id: str, text: str, channel: str
 ) -> ChatResponse:
-    """One ordinary turn through the engine."""
-    try:
-        raw = await engine.send(sender_id=sender_id, text=text, metadata={"channel": channel})
-    except EngineUnavailable as error:
-        raise EngineUnavailable(unavailable_text(settings)) from error
+    """One ordinary turn through the engine; EngineUnavailable says which part failed."""
+    raw = await engine.send(sender_id=sender_id, text=text, metadata={"channel": channel})
     response = to_response(raw)
     if not response.messages:
-        # Rasa answers with nothing when an action could not run: tell the truth, offer the hotline.
+        # Rasa answers with nothing when an action could not run: is the action server there?
         if not await engine.actions_ok():
-            logger.warning("action server down; answering 503")
-            raise EngineUnavailable(unavailable_text(settings))
+            raise EngineUnavailable("action server not answering")
         response = ChatResponse(
             messages=[
                 ChatMessage(

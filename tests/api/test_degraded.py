@@ -55,7 +55,7 @@ def test_health_reports_a_live_redis(wechat: Start) -> None:
 
 def test_health_without_redis_is_as_before(wechat: Start) -> None:
     body = wechat().client.get("/api/health").json()
-    assert body == {"status": "ok", "app": "ok", "engine": "ok", "actions": "ok"}
+    assert body == {"status": "ok", "app": "ok", "engine": "ok", "actions": "ok", "chat": "engine"}
 
 
 @pytest.mark.parametrize(("port", "state"), [("6399", "down"), ("6379", "ok")])

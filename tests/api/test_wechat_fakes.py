@@ -115,9 +115,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def serve(app: FastAPI) -> tuple[str, Callable[[], None]]:
-    """Run an ASGI app with uvicorn in a thread on a free port; returns its URL and a stop function."""
-    port = free_port()
+def serve(app: FastAPI, port: int | None = None) -> tuple[str, Callable[[], None]]:
+    """Run an ASGI app with uvicorn in a thread (on `port`, or a free one); returns its URL and a stop function."""
+    port = port or free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -28,6 +28,22 @@ MODEL = Path(os.environ.get("TUOYU_MODEL", ROOT / "models" / "tuoyu.tar.gz"))
 SERVICE_TOKEN = "e2e-service-token-0123456789"
 JWT_SECRET = "e2e-jwt-secret-0123456789-0123456789"
 RASA_TOKEN = "e2e-rasa-token-0123456789"
+# What the Procfile sets per process (one thread each on this 2-core machine: the app's embedding went
+# from ~290 ms to ~36 ms with OMP_NUM_THREADS=1); `tuned=False` starts the processes as before, to compare.
+THREADS = {
+    "engine": {
+        "OMP_NUM_THREADS": "1",
+        "TF_INTRA_OP_PARALLELISM_THREADS": "1",
+        "TF_INTER_OP_PARALLELISM_THREADS": "1",
+    },
+    "actions": {"OMP_NUM_THREADS": "1"},
+    "app": {
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "ORT_NUM_THREADS": "1",
+    },
+}
 
 
 def free_port() -> int:
@@ -48,6 +64,9 @@ class Stack:
     env: dict[str, str]
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     internal_port: int = 0  # 0: a fresh free port each time the app starts (probe instances)
+    tuned: bool = (
+        True  # the Procfile's launcher and thread settings (False: plain rasa, library defaults)
+    )
 
     @property
     def url(self) -> str:
@@ -74,9 +93,10 @@ class Stack:
 
     def start(self, name: str) -> None:
         """Start (or restart) one process."""
+        launch = [str(ENGINE_BIN / "python"), "-m", "bot.launch"]
         commands = {
             "engine": [
-                str(ENGINE_BIN / "rasa"),
+                *([*launch, "rasa"] if self.tuned else [str(ENGINE_BIN / "rasa")]),
                 "run",
                 "--enable-api",
                 "--auth-token",
@@ -93,9 +113,11 @@ class Stack:
                 str(ROOT / "bot" / "credentials.yml"),
             ],
             "actions": [
-                str(ENGINE_BIN / "python"),
-                "-m",
-                "rasa_sdk",
+                *(
+                    [*launch, "sdk"]
+                    if self.tuned
+                    else [str(ENGINE_BIN / "python"), "-m", "rasa_sdk"]
+                ),
                 "-p",
                 str(self.action_port),
                 "--actions",
@@ -104,6 +126,8 @@ class Stack:
             "app": [str(APP_BIN / "python"), "-m", "api.serve"],
         }
         env = {**self.env, "APP_HOST": "127.0.0.1", "APP_PORT": str(self.app_port)}
+        if self.tuned:
+            env.update(THREADS[name])
         if name == "app":
             env["INTERNAL_PORT"] = str(self.internal_port or free_port())
         log = open(self.workdir / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the process
@@ -168,7 +192,7 @@ def engine_endpoints(workdir: Path, action_port: int, endpoints_extra: str = "")
 
 @contextmanager
 def running_stack(
-    extra_env: dict[str, str] | None = None, endpoints_extra: str = ""
+    extra_env: dict[str, str] | None = None, endpoints_extra: str = "", *, tuned: bool = True
 ) -> Iterator[Stack]:
     """Start a fresh stack with its own SQLite databases, stop it afterwards."""
     if not MODEL.exists():
@@ -206,7 +230,9 @@ def running_stack(
     )
     if migrate.returncode != 0:
         raise RuntimeError(f"migrations failed: {migrate.stderr[-2000:]}")
-    stack = Stack(workdir, app_port, rasa_port, action_port, env, internal_port=internal_port)
+    stack = Stack(
+        workdir, app_port, rasa_port, action_port, env, internal_port=internal_port, tuned=tuned
+    )
     try:
         for name in ("app", "actions", "engine"):
             stack.start(name)

@@ -23,7 +23,7 @@ def texts(body: dict) -> str:
 
 def test_health_reports_all_three(stack: Stack) -> None:
     body = httpx.get(f"{stack.url}/api/health").json()
-    assert body == {"status": "ok", "app": "ok", "engine": "ok", "actions": "ok"}
+    assert body == {"status": "ok", "app": "ok", "engine": "ok", "actions": "ok", "chat": "engine"}
 
 
 def test_paternity_leave_answer_is_cited(stack: Stack) -> None:
@@ -97,37 +97,39 @@ def test_odd_input_gets_an_answer_not_an_error(stack: Stack, text: str) -> None:
     assert response.json()["messages"]
 
 
-def test_engine_down_is_a_fast_503_with_hotline(stack: Stack) -> None:
-    """A second app instance pointed at a closed engine port answers 503 quickly."""
+def test_engine_down_answers_from_the_knowledge_base(stack: Stack) -> None:
+    """A second app instance pointed at a closed engine port still answers policy questions, cited."""
     port = free_port()
     env = {**stack.env, "APP_PORT": str(port), "RASA_URL": f"http://127.0.0.1:{free_port()}"}
     probe = Stack(stack.workdir, port, 0, stack.action_port, env)
     probe.start("app")
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
                 httpx.get(f"{probe.url}/api/health", timeout=3)
                 break
             except httpx.HTTPError:
                 time.sleep(0.3)
-        started = time.monotonic()
         response = probe.chat(new_sender(), "产假多少天")
-        elapsed = time.monotonic() - started
-        assert response.status_code == 503
-        assert "12345" in response.json()["detail"]
-        assert elapsed < 10  # nothing hangs (a bound, not a benchmark)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["kind"] == "answer" and body["messages"][0]["sources"]
+        assert "12345" in body["messages"][-1]["text"]
     finally:
         probe.stop("app")
 
 
-def test_action_server_down_is_503_then_recovers(stack: Stack) -> None:
+def test_action_server_down_answers_from_the_knowledge_base_then_recovers(stack: Stack) -> None:
     stack.stop("actions")
     try:
         response = stack.chat(new_sender(), "男方护理假几天")
-        assert response.status_code == 503
-        assert "热线" in response.json()["detail"]
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["kind"] == "answer" and body["messages"][0]["sources"]
+        assert "热线" in body["messages"][-1]["text"]
     finally:
         stack.start("actions")
         stack.wait_ready(60)
-    assert stack.chat(new_sender(), "男方护理假几天").status_code == 200
+    body = stack.chat(new_sender(), "男方护理假几天").json()
+    assert body["kind"] == "answer" and "正在启动或维护" not in texts(body)
