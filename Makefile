@@ -49,7 +49,7 @@ models/.fingerprint: $(ENGINE)/.installed $(APP)/.installed $(TRAIN_INPUTS)
 	if [ -f $(MODEL) ] && [ "$$(cat models/.fingerprint 2>/dev/null)" = "$$new" ]; then \
 		echo "      model up to date ($$new)"; touch models/.fingerprint; \
 	else \
-		echo "      training the model ($$new; ~10 min on 2 cores the first time)"; \
+		echo "      training the model ($$new; ~1.5 min on 2 cores)"; \
 		$(APY) -m api.cli train && echo "$$new" > models/.fingerprint; \
 	fi
 

@@ -1,11 +1,14 @@
-"""ActionAnswerPolicy: ask the app for the cited answer and relay it as a custom payload."""
+"""ActionAnswerPolicy: ask the app for the cited answer and relay it as a custom payload.
+
+ActionUnexpectedTurn does the same for a turn no rule or story covers (the core fallback), then takes the
+turn out of the dialogue history so the next one is predicted from a known state."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.app_client import AppClient, AppUnavailable
@@ -29,3 +32,16 @@ class ActionAnswerPolicy(Action):
         relay(dispatcher, answer)
         topic = answer.get("topic")
         return [SlotSet("topic", topic)] if topic else []
+
+
+class ActionUnexpectedTurn(ActionAnswerPolicy):
+    """Core fallback: the message is still answered (the app decides answer, clarify, out of scope or a human)."""
+
+    def name(self) -> str:
+        return "action_unexpected_turn"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        events = await super().run(dispatcher, tracker, domain)
+        return [UserUtteranceReverted(), *events]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import SlotSet, UserUtteranceReverted
 
-from actions.answer import ActionAnswerPolicy
+from actions.answer import ActionAnswerPolicy, ActionUnexpectedTurn
 from actions.payload import nlu_request
 
 
@@ -65,3 +65,15 @@ def CollectingDispatcherFactory():
     from rasa_sdk.executor import CollectingDispatcher
 
     return CollectingDispatcher()
+
+
+@pytest.mark.asyncio
+async def test_unexpected_turn_is_answered_then_taken_out_of_the_history(
+    app_env, dispatcher, make_tracker
+) -> None:
+    events = await ActionUnexpectedTurn().run(
+        dispatcher, make_tracker("男方陪产假有几天", "ask_paternity_leave"), {}
+    )
+    assert dispatcher.messages[0]["custom"]["kind"] == "answer"
+    assert events[0] == UserUtteranceReverted()
+    assert any(e.get("event") == "slot" and e.get("name") == "topic" for e in events[1:])

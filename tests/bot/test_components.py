@@ -7,10 +7,12 @@ from pathlib import Path
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
+from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.components.entity_ruler import SpacyEntityRuler
+from bot.components.intent_classifier import EmbeddingIntentClassifier
 from bot.components.normalizer import ChineseNormalizer, normalize_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,3 +70,44 @@ def test_untrained_ruler_extracts_nothing(tmp_path: Path) -> None:
     message = Message.build(text="区市场监管局")
     ruler.process([message])
     assert not message.get("entities")
+
+
+def _classifier(tmp_path: Path) -> EmbeddingIntentClassifier:
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("intents")
+    context = ExecutionContext(GraphSchema({}), "test")
+    examples = {
+        "ask_weather_like": ["今天会下雨吗", "明天天气怎么样", "外面冷不冷", "要不要带伞"],
+        "ask_food_like": ["中午吃什么好", "附近有什么好吃的", "推荐一家面馆", "晚饭做点啥"],
+    }
+    data = TrainingData(
+        [Message.build(text=t, intent=i) for i, texts in examples.items() for t in texts]
+    )
+    tokenizer = JiebaTokenizer.create(
+        JiebaTokenizer.get_default_config(), storage, resource, context
+    )
+    tokenizer.process_training_data(data)
+    trained = EmbeddingIntentClassifier.create({}, storage, resource, context)
+    trained.train(data)
+    return EmbeddingIntentClassifier.load({}, storage, resource, context)
+
+
+def test_intent_classifier_is_saved_in_the_model_and_ranks_intents(tmp_path: Path) -> None:
+    loaded = _classifier(tmp_path)
+    message = Message.build(text="后天会不会下大雨")
+    JiebaTokenizer.create(JiebaTokenizer.get_default_config(), None, None, None).process([message])  # type: ignore[arg-type]
+    loaded.process([message])
+    assert message.get("intent")["name"] == "ask_weather_like"
+    ranking = message.get("intent_ranking")
+    assert [r["name"] for r in ranking][:2] == ["ask_weather_like", "ask_food_like"]
+    assert abs(sum(r["confidence"] for r in ranking) - 1.0) < 1e-6
+
+
+def test_intent_classifier_without_a_trained_model_sets_no_intent(tmp_path: Path) -> None:
+    context = ExecutionContext(GraphSchema({}), "test")
+    untrained = EmbeddingIntentClassifier.load(
+        {}, LocalModelStorage(tmp_path), Resource("none"), context
+    )
+    message = Message.build(text="你好")
+    untrained.process([message])
+    assert message.get("intent") is None
