@@ -2,11 +2,14 @@
 
 Nothing is downloaded: the weights ship in the package. One lock serialises calls into the C engine,
 whose handle is not documented as thread-safe; a sentence takes ~15 ms, so the lock is cheap.
+The vectors of recent messages are kept (a small LRU), so the emergency check and the answer to the same
+message embed it once.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 from typing import Any
 
@@ -14,6 +17,8 @@ import numpy as np
 
 DIM = 384
 _LOCK = threading.Lock()
+_RECENT: OrderedDict[str, np.ndarray] = OrderedDict()
+RECENT_SIZE = 1024
 
 
 @lru_cache(maxsize=1)
@@ -29,8 +34,18 @@ def embed_queries(texts: list[str]) -> np.ndarray:
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
     with _LOCK:
-        vectors = np.asarray(_model().query(list(texts)), dtype=np.float32)
-    return vectors.reshape(len(texts), DIM)
+        missing = list(dict.fromkeys(t for t in texts if t not in _RECENT))
+        if missing:
+            fresh = np.asarray(_model().query(missing), dtype=np.float32).reshape(len(missing), DIM)
+            for text, vector in zip(missing, fresh, strict=True):
+                vector.setflags(write=False)
+                _RECENT[text] = vector
+        for text in texts:
+            _RECENT.move_to_end(text)
+        vectors = np.stack([_RECENT[t] for t in texts])
+        while len(_RECENT) > max(RECENT_SIZE, len(texts)):
+            _RECENT.popitem(last=False)
+    return vectors
 
 
 def embed_query(text: str) -> np.ndarray:

@@ -30,6 +30,7 @@ from sklearn.model_selection import StratifiedKFold
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from bot.components import intent_classifier  # noqa: E402
 from bot.components.intent_classifier import EmbeddingIntentClassifier  # noqa: E402
 from bot.components.normalizer import normalize_text  # noqa: E402
 
@@ -66,6 +67,9 @@ def main() -> int:
         tokenizer.process(built)
         return built
 
+    vectors = dict(zip(texts, intent_classifier.embed(texts), strict=True))
+    # each text is embedded once, not once per fold
+    intent_classifier.embed = lambda batch: np.stack([vectors[t] for t in batch])
     folds = list(StratifiedKFold(args.folds, shuffle=True, random_state=0).split(texts, labels))
     for c, w in itertools.product(cs, ws):
         predicted = np.empty(len(texts), dtype=object)

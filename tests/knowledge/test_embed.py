@@ -1,0 +1,40 @@
+"""The shared embedder: normalised vectors, and a message embedded once however many checks read it."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from knowledge import embed
+
+
+def test_batches_match_single_messages_and_are_unit_length() -> None:
+    texts = ["陪产假有几天", "托班收几岁的孩子", "陪产假有几天"]
+    batch = embed.embed_queries(texts)
+    assert batch.shape == (3, embed.DIM)
+    assert np.allclose(np.linalg.norm(batch, axis=1), 1.0, atol=1e-3)
+    assert np.allclose(batch[0], batch[2])
+    assert np.allclose(batch[1], embed.embed_query("托班收几岁的孩子"))
+
+
+def test_a_recent_message_is_not_embedded_again(monkeypatch) -> None:
+    embed.embed_query("孩子发烧了去哪里看")
+    calls: list[list[str]] = []
+    real = embed._model()
+
+    class Counting:
+        def query(self, texts: list[str]) -> np.ndarray:
+            calls.append(list(texts))
+            return real.query(texts)
+
+    monkeypatch.setattr(embed, "_model", lambda: Counting())
+    embed.embed_queries(["孩子发烧了去哪里看", "社区有没有托育点"])
+    assert calls == [["社区有没有托育点"]]
+
+
+def test_the_recent_cache_stays_bounded(monkeypatch) -> None:
+    monkeypatch.setattr(embed, "RECENT_SIZE", 3)
+    embed.embed_queries([f"第{i}个问题" for i in range(6)])
+    embed.embed_query("再问一个")
+    assert len(embed._RECENT) <= 6
+    embed.embed_query("最后一个")
+    assert len(embed._RECENT) == 3
