@@ -10,7 +10,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import complaint_words as cw
+from actions import complaint_shapes as cw
 from actions.complaint_api import ComplaintApi, ComplaintAppDown
 from actions.complaints import form_message
 from actions.settings import get_settings

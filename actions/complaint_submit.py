@@ -6,38 +6,21 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import complaint_words as cw
 from actions.complaint_api import ComplaintApi, ComplaintAppDown
 from actions.complaint_status import last_ticket_text
-from actions.complaints import COMPLAINT_SLOTS, form_message, is_urgent
+from actions.complaints import (
+    COMPLAINT_SLOTS,
+    complaint_payload,
+    form_message,
+    given,
+    is_urgent,
+    payload_digest,
+)
 
 logger = logging.getLogger(__name__)
-
-
-def _given(value: str | None) -> str | None:
-    """A slot value as the app wants it: the 「不知道」/「不留」 markers mean not given."""
-    return None if value in (None, "", cw.UNKNOWN, cw.NO_PHONE) else str(value)
-
-
-def complaint_payload(tracker: Tracker) -> dict[str, Any]:
-    """The request body, built only from slots so every retry sends the very same body."""
-    payload: dict[str, Any] = {
-        "text": tracker.get_slot("complaint_text"),
-        "institution": _given(tracker.get_slot("complaint_institution")),
-        "place": _given(tracker.get_slot("complaint_place")),
-        "when": _given(tracker.get_slot("complaint_when")),
-        "phone": _given(tracker.get_slot("complaint_phone")),
-        "channel": tracker.get_slot("complaint_channel") or "web",
-        "sender_id": tracker.sender_id,
-        "kind": "complaint",
-    }
-    triage = tracker.get_slot("complaint_triage")
-    if isinstance(triage, dict):
-        payload["triage"] = triage
-    return payload
 
 
 def lead_line(lead: str | None) -> str:
@@ -88,9 +71,13 @@ class ActionSubmitComplaint(Action):
             else:
                 dispatcher.utter_message(response="utter_complaint_nothing_pending")
             return []
+        payload = complaint_payload(tracker)
+        if tracker.get_slot("complaint_shown") not in (None, payload_digest(payload)):
+            # never file anything but what the family confirmed: show the summary again
+            return [SlotSet("complaint_confirm", None), FollowupAction("complaint_form")]
         api = ComplaintApi()
         try:
-            reply = await api.file(complaint_payload(tracker), idempotency_key=key)
+            reply = await api.file(payload, idempotency_key=key)
         except ComplaintAppDown:
             reply = None
         if reply is None or reply.status not in (200, 201) or not reply.body.get("ticket"):
@@ -102,7 +89,7 @@ class ActionSubmitComplaint(Action):
         filed = reply.body
         if is_urgent(filed.get("urgency")) or is_urgent(tracker.get_slot("complaint_urgency")):
             dispatcher.utter_message(response="utter_complaint_urgent")
-        phone_left = _given(tracker.get_slot("complaint_phone")) is not None
+        phone_left = given(tracker.get_slot("complaint_phone")) is not None
         form_message(dispatcher, receipt_text(filed, phone_left=phone_left), kind="answer")
         return [SlotSet(slot, None) for slot in COMPLAINT_SLOTS] + [
             SlotSet("complaint_ticket", filed["ticket"])

@@ -1,7 +1,14 @@
-"""The complaint form: start it, extract and validate its slots (with triage), and show the summary."""
+"""The complaint form: start it, relay every answer to the app's reader, correct a field, show the summary.
+
+The app (POST /api/internal/complaint/read) says what an answer is and which slots it fills; a side question,
+「改一下」 without the new value and 「算了」 make the form step aside (nothing extracted) so the rules in
+bot/rules/complaints.yml answer, correct or cancel and the form asks its question again.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from typing import Any
 
@@ -10,10 +17,10 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import complaint_words as cw
-from actions.complaint_api import ComplaintApi
+from actions.app_client import AppClient, AppUnavailable
+from actions.complaint_shapes import NO_PHONE, UNKNOWN
 from actions.flow_route import answered_instead
-from actions.payload import send
+from actions.payload import nlu_request, relay, send, send_unavailable
 
 FORM = "complaint_form"
 FORM_SLOTS = (
@@ -24,26 +31,44 @@ FORM_SLOTS = (
     "complaint_phone",
     "complaint_confirm",
 )
+# what the app's reader may set (anything else in its answer is ignored)
+READ_SLOTS = (*FORM_SLOTS, "complaint_edit", "complaint_triage", "complaint_urgency")
 # everything one complaint keeps in the tracker (complaint_ticket survives: it is the last filed case)
-COMPLAINT_SLOTS = (
-    *FORM_SLOTS,
-    "complaint_edit",
-    "complaint_key",
-    "complaint_channel",
-    "complaint_triage",
-    "complaint_urgency",
-)
+COMPLAINT_SLOTS = (*READ_SLOTS, "complaint_shown", "complaint_key", "complaint_channel")
 URGENT = {"urgent", "high", "emergency", "紧急", "加急"}
 CHANNELS = {"web", "wechat", "phone", "api"}
-MAX_TEXT = 5000
-MAX_FIELD = 200
-FIELD_LABELS = {
-    "complaint_text": "事情经过",
-    "complaint_institution": "机构名称",
-    "complaint_place": "地点",
-    "complaint_when": "时间",
-    "complaint_phone": "联系电话",
-}
+TEXT_SLOTS = (*FORM_SLOTS, "complaint_edit")
+
+
+def given(value: str | None) -> str | None:
+    """A slot value as the app wants it: the 「不知道」/「不留」 markers mean not given."""
+    return None if value in (None, "", UNKNOWN, NO_PHONE) else str(value)
+
+
+def complaint_payload(tracker: Tracker) -> dict[str, Any]:
+    """The request body, built only from slots so every retry sends the very same body."""
+    payload: dict[str, Any] = {
+        "text": tracker.get_slot("complaint_text"),
+        "institution": given(tracker.get_slot("complaint_institution")),
+        "place": given(tracker.get_slot("complaint_place")),
+        "when": given(tracker.get_slot("complaint_when")),
+        "phone": given(tracker.get_slot("complaint_phone")),
+        "channel": tracker.get_slot("complaint_channel") or "web",
+        "sender_id": tracker.sender_id,
+        "kind": "complaint",
+    }
+    triage = tracker.get_slot("complaint_triage")
+    if isinstance(triage, dict):
+        payload["triage"] = triage
+    return payload
+
+
+def payload_digest(payload: dict[str, Any]) -> str:
+    """Digest of what the summary shows of a filing body: the submit action files only a body shown."""
+    shown = {k: payload.get(k) for k in ("text", "institution", "place", "when", "phone")}
+    return hashlib.sha256(
+        json.dumps(shown, ensure_ascii=False, sort_keys=True).encode()
+    ).hexdigest()[:16]
 
 
 def advised_now(tracker: Tracker) -> bool:
@@ -66,11 +91,6 @@ def latest_channel(tracker: Tracker) -> str:
     return "web"
 
 
-def latest_intent(tracker: Tracker) -> str | None:
-    """Name of the intent of the latest user message."""
-    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
-
-
 def form_message(
     dispatcher: CollectingDispatcher,
     text: str,
@@ -80,6 +100,28 @@ def form_message(
 ) -> None:
     """Send a flow message as a custom payload carrying its kind."""
     send(dispatcher, kind, text, buttons=buttons)
+
+
+def filled_slots(tracker: Tracker) -> dict[str, str | None]:
+    """The form's text slots so far, as the app's reader wants them."""
+    return {
+        slot: None if tracker.get_slot(slot) is None else str(tracker.get_slot(slot))
+        for slot in TEXT_SLOTS
+    }
+
+
+def read_request(tracker: Tracker, slot: str | None) -> dict[str, Any]:
+    """The body of /api/internal/complaint/read for the latest message."""
+    request = nlu_request(tracker)
+    return {
+        "text": request["text"],
+        "intent": request["intent"],
+        "confidence": request["confidence"],
+        "entities": [e for e in request["entities"] if isinstance(e.get("value"), str)],
+        "slot": slot,
+        "filled": filled_slots(tracker),
+        "emergency": advised_now(tracker),
+    }
 
 
 class ActionStartComplaint(Action):
@@ -106,7 +148,7 @@ class ActionStartComplaint(Action):
 
 
 class ValidateComplaintForm(FormValidationAction):
-    """Takes the triggering message as the complaint when it describes one; validates every answer."""
+    """Every answer (and the opening message) goes to the app's reader; the action only relays."""
 
     def name(self) -> str:
         return "validate_complaint_form"
@@ -114,170 +156,88 @@ class ValidateComplaintForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """At activation with a described problem, acknowledge it (after any urgent advice)."""
-        activating = tracker.active_loop_name != FORM
-        events = await super().run(dispatcher, tracker, domain)
-        if activating and any(e.get("name") == "complaint_text" and e.get("value") for e in events):
-            dispatcher.utter_message(response="utter_complaint_noted")
+        """The app already validated what it read: its slot events are returned as they are (triage too)."""
+        return await self.get_extraction_events(dispatcher, tracker, domain)
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Ask the app what the message is; say what it says, set what it sets."""
+        opening = tracker.active_loop_name != FORM
+        requested = None if opening else tracker.get_slot("requested_slot")
+        if not opening and requested not in FORM_SLOTS:
+            return []
+        client = AppClient()
+        try:
+            read = await client.post(
+                "/api/internal/complaint/read", read_request(tracker, requested)
+            )
+        except AppUnavailable:
+            send_unavailable(dispatcher)
+            return [SlotSet(requested, None)] if requested else []
+        urgent_now = read.get("urgent") and not is_urgent(tracker.get_slot("complaint_urgency"))
+        if urgent_now and not advised_now(tracker):
+            dispatcher.utter_message(response="utter_complaint_urgent")
+        for line in read.get("say") or []:
+            form_message(dispatcher, str(line))
+        if read.get("answer"):
+            relay(dispatcher, read["answer"])
+        if read.get("step_aside"):
+            return []  # nothing extracted: the form is rejected, the rules answer, then it asks again
+        values = {k: v for k, v in (read.get("values") or {}).items() if k in READ_SLOTS}
+        events: list[EventType] = [SlotSet(slot, value) for slot, value in values.items()]
+        if requested and requested not in values:
+            events.append(SlotSet(requested, None))  # not an answer to it: the form asks it again
         return events
 
-    async def extract_complaint_text(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """At form start only: the whole triggering message, if it says more than 「我要投诉」."""
-        if tracker.active_loop_name == FORM or tracker.get_slot("complaint_text"):
-            return {}
-        text = ((tracker.latest_message or {}).get("text") or "").strip()
-        return {"complaint_text": text} if text and cw.describes_problem(text) else {}
 
-    async def validate_complaint_text(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """Keep the text whole; ask the app's triage at once and warn first if the case is urgent."""
-        if value is None:
-            return {"complaint_text": None}  # cleared by action_start_complaint, nothing to check
-        text = str(value).strip()
-        if len(text) > MAX_TEXT:
-            dispatcher.utter_message(response="utter_complaint_text_too_long")
-            return {"complaint_text": None}
-        if len(text) < 4:
-            dispatcher.utter_message(response="utter_complaint_text_too_short")
-            return {"complaint_text": None}
-        triage = await ComplaintApi().triage(text)
-        result: dict[str, Any] = {"complaint_text": text, "complaint_triage": triage}
-        if triage is None:
-            return result  # the app triages again when the case is filed
-        urgency = triage.get("urgency")
-        result["complaint_urgency"] = urgency
-        if (
-            is_urgent(urgency)
-            and not is_urgent(tracker.get_slot("complaint_urgency"))
-            and not advised_now(tracker)
-        ):
-            dispatcher.utter_message(response="utter_complaint_urgent")
-        facts = triage.get("facts") or {}
-        for fact, slot in (
-            ("institution", "complaint_institution"),
-            ("place", "complaint_place"),
-            ("when", "complaint_when"),
-        ):
-            found = facts.get(fact)
-            if isinstance(found, list):
-                found = "、".join(str(f) for f in found if f)
-            if found and tracker.get_slot(slot) is None:
-                result[slot] = str(found)[:MAX_FIELD]
-        return result
+class ActionCorrectComplaint(Action):
+    """「地点说错了」 inside the form: the app names the field; it is cleared and asked again."""
 
-    @staticmethod
-    def _optional_field(slot: str, value: Any, dispatcher: CollectingDispatcher) -> dict[str, Any]:
-        """Free text up to 200 characters; 「不知道」 is an answer too."""
-        if value is None:
-            return {slot: None}
-        text = str(value).strip()
-        if not text:
-            dispatcher.utter_message(response="utter_complaint_answer_empty")
-            return {slot: None}
-        if cw.is_unknown(text):
-            return {slot: cw.UNKNOWN}
-        return {slot: text[:MAX_FIELD]}
+    def name(self) -> str:
+        return "action_correct_complaint"
 
-    async def validate_complaint_institution(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """Institution name, or 「不知道」."""
-        return self._optional_field("complaint_institution", value, dispatcher)
-
-    async def validate_complaint_place(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """Township/street or address, or 「不清楚」."""
-        return self._optional_field("complaint_place", value, dispatcher)
-
-    async def validate_complaint_when(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """When it happened, in the user's words, or 「记不清」."""
-        return self._optional_field("complaint_when", value, dispatcher)
-
-    async def validate_complaint_phone(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """A mobile 1[3-9]xxxxxxxxx or a landline, digits only; 「不留」 leaves none."""
-        if value is None:
-            return {"complaint_phone": None}
-        text = str(value).strip()
-        phone = cw.find_phone(text)
-        if phone:
-            return {"complaint_phone": phone}
-        if cw.wants_no_phone(text) or latest_intent(tracker) == "deny":
-            return {"complaint_phone": cw.NO_PHONE}
-        dispatcher.utter_message(response="utter_complaint_phone_invalid")
-        return {"complaint_phone": None}
-
-    async def validate_complaint_confirm(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """确认提交 → yes; 取消 → cancel; 「修改地址」 clears that field so the form asks it again."""
-        if value is None:
-            return {"complaint_confirm": None}
-        text = str(value).strip()
-        asked_which = tracker.get_slot("complaint_edit") == "ask"
-        reply = cw.summary_reply(text, latest_intent(tracker))
-        field = cw.field_named(text) if (reply == "edit" or asked_which) else None
-        if field:
-            return self._clear_field(field, text, dispatcher)
-        if reply == "edit":
-            return {"complaint_confirm": None, "complaint_edit": "ask"}
-        if reply == "cancel":
-            return {"complaint_confirm": "cancel", "complaint_edit": None}
-        if reply == "confirm":
-            return {"complaint_confirm": "yes", "complaint_edit": None}
-        dispatcher.utter_message(response="utter_complaint_summary_unclear")
-        return {"complaint_confirm": None, "complaint_edit": None}
-
-    @staticmethod
-    def _clear_field(field: str, text: str, dispatcher: CollectingDispatcher) -> dict[str, Any]:
-        """Clear one field (a new phone number given in the same message is taken at once)."""
-        if field == "complaint_phone" and cw.find_phone(text):
-            return {
-                "complaint_phone": cw.find_phone(text),
-                "complaint_confirm": None,
-                "complaint_edit": None,
-            }
-        dispatcher.utter_message(response="utter_complaint_edit_field", field=FIELD_LABELS[field])
-        cleared: dict[str, Any] = {field: None, "complaint_confirm": None, "complaint_edit": None}
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        filled = [
+            s for s in FORM_SLOTS if tracker.get_slot(s) is not None and s != "complaint_confirm"
+        ]
+        body = {"form": "complaint", "text": nlu_request(tracker)["text"], "filled": filled}
+        client = AppClient()
+        try:
+            reply = await client.post("/api/internal/form/correct", body)
+        except AppUnavailable:
+            send_unavailable(dispatcher)
+            return []
+        field = reply.get("field")
+        at_summary = tracker.get_slot("requested_slot") == "complaint_confirm"
+        if not field and at_summary:
+            return [
+                SlotSet("complaint_edit", "ask")
+            ]  # the summary step asks which field, with buttons
+        relay(dispatcher, reply, kind="form")
+        if not field:
+            return []
+        events: list[EventType] = [
+            SlotSet(field, None),
+            SlotSet("complaint_confirm", None),
+            SlotSet("complaint_shown", None),
+            SlotSet("complaint_edit", None),
+        ]
         if field == "complaint_text":
-            cleared.update({"complaint_triage": None})
-        return cleared
+            events += [SlotSet("complaint_triage", None), SlotSet("complaint_urgency", None)]
+        return events
 
 
-def _shown(value: str | None, *, empty: str = cw.UNKNOWN) -> str:
-    """A field as shown in the summary."""
-    return empty if value in (None, "", cw.UNKNOWN) else str(value)
-
-
-def summary_text(tracker: Tracker) -> str:
-    """The summary the user confirms before anything is filed."""
-    phone = tracker.get_slot("complaint_phone")
-    phone_shown = "不留（匿名）" if phone in (None, cw.NO_PHONE) else phone
-    lines = [
-        "请核对一下要提交的投诉：",
-        f"① 事情经过：{tracker.get_slot('complaint_text')}",
-        f"② 机构：{_shown(tracker.get_slot('complaint_institution'))}",
-        f"③ 地点：{_shown(tracker.get_slot('complaint_place'))}",
-        f"④ 时间：{_shown(tracker.get_slot('complaint_when'))}",
-        f"⑤ 联系电话：{phone_shown}",
-    ]
-    if is_urgent(tracker.get_slot("complaint_urgency")):
-        lines.append("（这件事会按紧急情况登记）")
-    lines.append(
-        "投诉人信息默认保密。没问题请回复「确认提交」；要改哪项就说「修改地址」「电话写错了」这样；不投诉了回复「取消」。"
-    )
-    return "\n".join(lines)
+def filed_fields(payload: dict[str, Any], *, urgent: bool) -> dict[str, Any]:
+    """The fields of the filing body the summary shows (the same dict the submit action files)."""
+    shown = {k: payload.get(k) for k in ("text", "institution", "place", "when", "phone")}
+    return {**shown, "urgent": urgent}
 
 
 class ActionAskComplaintConfirm(Action):
-    """Show the summary with 确认提交 / 修改 / 取消, or ask which field to change."""
+    """Show the summary of exactly the body that will be filed, or ask which field to change."""
 
     def name(self) -> str:
         return "action_ask_complaint_confirm"
@@ -285,16 +245,22 @@ class ActionAskComplaintConfirm(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if tracker.get_slot("complaint_edit") == "ask":
-            form_message(dispatcher, "您想改哪一项？", buttons=cw.field_buttons())
+        client = AppClient()
+        try:
+            if tracker.get_slot("complaint_edit") == "ask":
+                filled = [s for s in FORM_SLOTS if s != "complaint_confirm"]
+                body = {"form": "complaint", "text": "", "filled": filled}
+                relay(
+                    dispatcher, await client.post("/api/internal/form/correct", body), kind="form"
+                )
+                return []
+            payload = complaint_payload(tracker)
+            urgent = is_urgent(tracker.get_slot("complaint_urgency"))
+            reply = await client.post(
+                "/api/internal/complaint/summary", filed_fields(payload, urgent=urgent)
+            )
+        except AppUnavailable:
+            send_unavailable(dispatcher)
             return []
-        form_message(
-            dispatcher,
-            summary_text(tracker),
-            buttons=[
-                {"title": "确认提交", "payload": "确认提交"},
-                {"title": "修改", "payload": "修改"},
-                {"title": "取消", "payload": "取消"},
-            ],
-        )
-        return []
+        relay(dispatcher, reply, kind="form")
+        return [SlotSet("complaint_shown", payload_digest(payload))]

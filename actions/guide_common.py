@@ -19,6 +19,7 @@ GUIDE_FORMS = ("operator_guide_form", "leave_calculator_form")
 __all__ = [
     "GUIDE_FORMS",
     "ActionCancelGuide",
+    "advised_now",
     "button_answer",
     "latest_intent",
     "latest_text",
@@ -30,6 +31,12 @@ def button_answer(tracker: Tracker) -> str | None:
     """The option value a form button sent (/inform{"guide_answer": ...}), if any."""
     value = latest_entity(tracker, "guide_answer")
     return None if value is None else str(value)
+
+
+def advised_now(tracker: Tracker) -> bool:
+    """The app's safety layer already gave the emergency numbers for this message (metadata)."""
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    return bool(metadata.get("emergency"))
 
 
 def utter_unavailable(dispatcher: CollectingDispatcher, client: AppClient | None = None) -> None:

@@ -11,7 +11,13 @@ from rasa_sdk.types import DomainDict
 
 from actions.app_client import AppClient, AppUnavailable
 from actions.flow_route import answered_instead
-from actions.guide_common import button_answer, latest_intent, latest_text, utter_unavailable
+from actions.guide_common import (
+    advised_now,
+    button_answer,
+    latest_intent,
+    latest_text,
+    utter_unavailable,
+)
 from actions.payload import relay, send
 
 SLOTS = ("leave_event", "leave_date", "leave_delivery", "leave_babies", "leave_months")
@@ -108,6 +114,8 @@ class ActionStartLeaveCalculator(Action):
                     "/api/internal/leave/parse", {"text": latest_text(tracker)}
                 )
                 events += parsed_events(parsed)
+                if parsed.get("date_error"):  # 「2月30日生的」: say why, then ask for the date
+                    send(dispatcher, "form", parsed["date_error"])
             except AppUnavailable:
                 pass
         return events
@@ -143,12 +151,16 @@ class ValidateLeaveCalculatorForm(FormValidationAction):
             "slot": requested,
             "event": tracker.get_slot("leave_event"),
             "intent": None if button else latest_intent(tracker),
+            "emergency": advised_now(tracker),
         }
         client = AppClient()
         try:
             parsed = await client.post("/api/internal/leave/parse", body)
         except AppUnavailable:
             utter_unavailable(dispatcher, client)
+            return [SlotSet(requested, None)]
+        if parsed.get("note"):  # an emergency, not an answer: the question is asked again
+            send(dispatcher, "form", parsed["note"])
             return [SlotSet(requested, None)]
         if parsed.get("step_aside"):
             return []

@@ -11,7 +11,13 @@ from rasa_sdk.types import DomainDict
 
 from actions.app_client import AppClient, AppUnavailable
 from actions.flow_route import answered_instead
-from actions.guide_common import button_answer, latest_intent, latest_text, utter_unavailable
+from actions.guide_common import (
+    advised_now,
+    button_answer,
+    latest_intent,
+    latest_text,
+    utter_unavailable,
+)
 from actions.payload import relay, send
 
 QUESTIONS = ("nature", "premises", "location", "services", "ages")
@@ -101,12 +107,16 @@ class ValidateOperatorGuideForm(FormValidationAction):
             "text": button or latest_text(tracker),
             "intent": None if button else latest_intent(tracker),
             "only": requested[3:] if button else None,
+            "emergency": advised_now(tracker),
         }
         client = AppClient()
         try:
             parsed = await client.post("/api/internal/operator/parse", body)
         except AppUnavailable:
             utter_unavailable(dispatcher, client)
+            return [SlotSet(requested, None)]
+        if parsed.get("note"):  # an emergency, not an answer: the question is asked again
+            send(dispatcher, "form", parsed["note"])
             return [SlotSet(requested, None)]
         if parsed.get("step_aside"):
             return []  # nothing extracted: the form is rejected and the rules answer, then it resumes

@@ -42,6 +42,7 @@ from api.triage.routes import router as triage_router
 from api.wechat.routes import router as wechat_router
 from knowledge import workdays
 from knowledge.clock import today
+from knowledge.complaint_opener import model as opener_model
 from knowledge.safety import model as safety_model
 
 
@@ -55,6 +56,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     _warn_missing_holidays()
     # the emergency detector is loaded (or fitted, once) before the first message
     await asyncio.to_thread(safety_model)
+    # the complaint form's opener model (embeddings cached in var/cache/) is fitted before the first answer
+    await asyncio.to_thread(opener_model)
     yield
     await app.state.engine.aclose()
 

@@ -11,7 +11,7 @@ import yaml
 
 from api.guides.schemas import LeaveParsed, LeaveParseRequest, LeaveReply, LeaveRequest
 from api.guides.sources import to_sources
-from api.guides.stepaside import step_aside
+from api.guides.stepaside import EMERGENCY_NOTE, emergency_not_answer, step_aside
 from knowledge.clock import today as clock_today
 from knowledge.dates import Prefer, parse_date
 from knowledge.leave import REVISION_NOTE, compute_leave, leave_rules, parse_leave_query
@@ -88,6 +88,8 @@ def parse_answers(request: LeaveParseRequest) -> LeaveParsed:
     recognised = any(
         v is not None for v in (event, dated.value, dated.error, delivery, babies, months)
     )
+    if request.slot and not recognised and emergency_not_answer(request.text, request.emergency):
+        return LeaveParsed(note=EMERGENCY_NOTE)
     return LeaveParsed.model_validate(
         {
             "event": event,
@@ -97,7 +99,7 @@ def parse_answers(request: LeaveParseRequest) -> LeaveParsed:
             "babies": babies,
             "months": months,
             "step_aside": step_aside(
-                intent=request.intent, text=request.text, recognised=recognised
+                intent=request.intent, text=request.text, recognised=recognised, form="leave"
             ),
         }
     )

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from api.guides.schemas import ChecklistReply, ChecklistStepOut, OperatorAnswersIn, OperatorParsed
 from api.guides.sources import to_sources
-from api.guides.stepaside import step_aside
+from api.guides.stepaside import EMERGENCY_NOTE, emergency_not_answer, step_aside
 from knowledge.opening import OperatorAnswers, build_checklist, parse_answers
 
 
-def parse(*, text: str, only: str | None = None, intent: str | None = None) -> OperatorParsed:
+def parse(
+    *, text: str, only: str | None = None, intent: str | None = None, emergency: bool = False
+) -> OperatorParsed:
     """Answers recognised in one message, and whether the form should step aside for it."""
     answers = parse_answers(text, only=only)
+    if not answers and emergency_not_answer(text, emergency):
+        return OperatorParsed(answers={}, note=EMERGENCY_NOTE)
     return OperatorParsed(
-        answers=answers, step_aside=step_aside(intent=intent, text=text, recognised=bool(answers))
+        answers=answers,
+        step_aside=step_aside(intent=intent, text=text, recognised=bool(answers), form="operator"),
     )
 
 

@@ -1,15 +1,21 @@
-"""Internal endpoints of the guided conversations (service token): checklist, leave, clarify, hand-off."""
+"""Internal endpoints of the guided conversations (service token): forms, checklist, leave, clarify, hand-off."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
 from api.deps import ServiceAuth, SettingsDep
-from api.guides import clarify, handoff, leave, operator
+from api.guides import clarify, complaint, correct, handoff, leave, operator
 from api.guides.schemas import (
     ChecklistReply,
     ClarifyReply,
     ClarifyRequest,
+    ComplaintRead,
+    ComplaintReadRequest,
+    ComplaintSummary,
+    CorrectReply,
+    CorrectRequest,
+    FiledFields,
     HandoffReply,
     HandoffRequest,
     LeaveParsed,
@@ -28,7 +34,9 @@ router = APIRouter(prefix="/api/internal", tags=["guides"], dependencies=[Servic
 @router.post("/operator/parse", response_model=OperatorParsed)
 def operator_parse(body: OperatorParseRequest) -> OperatorParsed:
     """Operator-form answers recognised in one message."""
-    return operator.parse(text=body.text, only=body.only, intent=body.intent)
+    return operator.parse(
+        text=body.text, only=body.only, intent=body.intent, emergency=body.emergency
+    )
 
 
 @router.post("/operator-checklist", response_model=ChecklistReply)
@@ -47,6 +55,24 @@ def leave_parse(body: LeaveParseRequest) -> LeaveParsed:
 def leave_calculate(body: LeaveRequest) -> LeaveReply:
     """Days, last days and rules applied for a completed leave calculator form."""
     return leave.calculate(body)
+
+
+@router.post("/complaint/read", response_model=ComplaintRead)
+def complaint_read(body: ComplaintReadRequest, settings: SettingsDep) -> ComplaintRead:
+    """What one answer of the complaint form is, and which field it fills, before anything is stored."""
+    return complaint.read(body, settings=settings)
+
+
+@router.post("/complaint/summary", response_model=ComplaintSummary)
+def complaint_summary(body: FiledFields) -> ComplaintSummary:
+    """The summary to confirm, built from exactly the body that will be filed."""
+    return complaint.summary(body)
+
+
+@router.post("/form/correct", response_model=CorrectReply)
+def form_correct(body: CorrectRequest) -> CorrectReply:
+    """「改一下」 inside a form: the field named (to clear and ask again), or which one to change."""
+    return correct.correct(body)
 
 
 @router.post("/clarify", response_model=ClarifyReply)

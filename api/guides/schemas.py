@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from api.chat.schemas import Button, Source
-from api.kb.schemas import AnswerRequest
+from api.kb.schemas import AnswerRead, AnswerRequest, EntityIn
 
 LeaveEvent = Literal["birth", "due", "miscarriage"]
 Delivery = Literal["normal", "difficult"]
@@ -20,6 +20,7 @@ class OperatorParseRequest(BaseModel):
     text: str = Field(max_length=1000)
     only: str | None = None
     intent: str | None = None
+    emergency: bool = False
 
 
 class OperatorParsed(BaseModel):
@@ -27,6 +28,8 @@ class OperatorParsed(BaseModel):
 
     answers: dict[str, str | list[str]]
     step_aside: bool = False
+    # said before the question is asked again (an emergency message is not an answer)
+    note: str | None = None
 
 
 class OperatorAnswersIn(BaseModel):
@@ -65,6 +68,7 @@ class LeaveParseRequest(BaseModel):
     event: LeaveEvent | None = None
     intent: str | None = None
     today: dt.date | None = None
+    emergency: bool = False
 
 
 class LeaveParsed(BaseModel):
@@ -77,6 +81,7 @@ class LeaveParsed(BaseModel):
     babies: int | None = None
     months: float | None = None
     step_aside: bool = False
+    note: str | None = None
 
 
 class LeaveRequest(BaseModel):
@@ -130,3 +135,74 @@ class HandoffReply(BaseModel):
 class ReleaseReply(BaseModel):
     sender_id: str
     released: bool
+
+
+FormName = Literal["complaint", "leave", "operator"]
+
+
+class CorrectRequest(BaseModel):
+    """「改一下」 inside a form: the message and the fields already answered."""
+
+    form: FormName
+    text: str = Field(default="", max_length=1000)
+    filled: list[str] = []
+
+
+class CorrectReply(BaseModel):
+    """`field`: clear it and ask again (text says so); otherwise text asks which, with buttons."""
+
+    field: str | None = None
+    text: str
+    buttons: list[Button] = []
+
+
+ComplaintSlot = Literal[
+    "complaint_text",
+    "complaint_institution",
+    "complaint_place",
+    "complaint_when",
+    "complaint_phone",
+    "complaint_confirm",
+]
+
+
+class ComplaintReadRequest(BaseModel):
+    """One answer of the complaint form: the NLU result, the field asked (None: the opening message), the
+    fields filled so far and whether the gateway already gave emergency advice for it."""
+
+    text: str = Field(default="", max_length=6000)
+    intent: str | None = None
+    confidence: float = 0.0
+    entities: list[EntityIn] = []
+    slot: ComplaintSlot | None = None
+    filled: dict[str, str | None] = {}
+    emergency: bool = False
+
+
+class ComplaintRead(BaseModel):
+    """What the answer is. `values`: slots to set (None clears); `say`: lines before the next question;
+    `step_aside`: let the rules answer (side question, 改一下, 算了); `answer`: a side question answered here."""
+
+    kind: Literal["value", "opener", "side", "correct", "cancel", "emergency"]
+    values: dict[str, Any] = {}
+    say: list[str] = []
+    step_aside: bool = False
+    urgent: bool = False
+    answer: AnswerRead | None = None
+
+
+class FiledFields(BaseModel):
+    """The fields of the body the action will file, as the summary shows them."""
+
+    text: str = Field(max_length=6000)
+    institution: str | None = None
+    place: str | None = None
+    when: str | None = None
+    phone: str | None = None
+    urgent: bool = False
+
+
+class ComplaintSummary(BaseModel):
+    kind: Literal["form"] = "form"
+    text: str
+    buttons: list[Button]

@@ -11,7 +11,7 @@ import requests
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import complaint_words as cw
+from actions import complaint_shapes as cw
 from actions.complaint_status import (
     ActionCheckComplaintStatus,
     ValidateComplaintStatusForm,
@@ -20,6 +20,7 @@ from actions.complaint_status import (
 from actions.complaint_submit import ActionCancelComplaint, ActionSubmitComplaint
 from actions.complaints import (
     ActionAskComplaintConfirm,
+    ActionCorrectComplaint,
     ActionStartComplaint,
     ValidateComplaintForm,
 )
@@ -99,76 +100,105 @@ async def test_start_makes_a_new_key_and_clears_the_last_complaint() -> None:
     assert events["complaint_channel"] == "wechat"
 
 
+async def read(
+    text: str,
+    intent: str,
+    slot: str | None,
+    domain: dict,
+    *,
+    slots: dict[str, Any] | None = None,
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Run the form's validation on one message (slot None: the message that opens the form)."""
+    dispatcher = CollectingDispatcher()
+    state = {**(slots or {}), "requested_slot": slot}
+    events = await ValidateComplaintForm().run(
+        dispatcher,
+        tracker(text, intent, slots=state, active_loop="complaint_form" if slot else None),
+        domain,
+    )
+    return slot_events(events), shown(dispatcher), events
+
+
 async def test_a_descriptive_trigger_message_fills_the_text_whole(
     app_env: str, engine_domain: dict
 ) -> None:
-    dispatcher = CollectingDispatcher()
-    events = slot_events(
-        await ValidateComplaintForm().run(
-            dispatcher, tracker(FEES, "file_complaint"), engine_domain
-        )
-    )
+    events, said, _ = await read(FEES, "file_complaint", None, engine_domain)
     assert events["complaint_text"] == FEES
     assert (
         isinstance(events["complaint_triage"], dict) and events["complaint_triage"]["departments"]
     )
     assert events.get("complaint_institution") and "小太阳" in events["complaint_institution"]
-    assert [m["response"] for m in shown(dispatcher)] == ["utter_complaint_noted"]
+    assert [m["kind"] for m in said] == ["form"] and "已记下" in said[0]["text"]
 
 
-@pytest.mark.parametrize("text", ["我要投诉", "投诉！", "我想举报一下", "你好 我要投诉"])
-async def test_a_bare_trigger_leaves_the_text_to_be_asked(text: str, engine_domain: dict) -> None:
-    events = slot_events(
-        await ValidateComplaintForm().run(
-            CollectingDispatcher(), tracker(text, "file_complaint"), engine_domain
-        )
-    )
+@pytest.mark.parametrize(
+    "text", ["我要投诉", "投诉！", "我想举报一下", "你好 我要投诉", "想举报我们镇上那个托管班"]
+)
+async def test_a_bare_trigger_leaves_the_text_to_be_asked(
+    text: str, app_env: str, engine_domain: dict
+) -> None:
+    events, said, _ = await read(text, "file_complaint", None, engine_domain)
     assert events.get("complaint_text") is None
+    assert said == []  # the form's own question follows: what happened
 
 
-async def test_the_trigger_is_not_reread_once_the_form_runs(engine_domain: dict) -> None:
-    form = ValidateComplaintForm()
-    running = tracker(FEES, "file_complaint", active_loop="complaint_form")
-    assert await form.extract_complaint_text(CollectingDispatcher(), running, engine_domain) == {}
+async def test_an_opener_naming_the_institution_keeps_only_the_name(
+    app_env: str, engine_domain: dict
+) -> None:
+    events, _, _ = await read("我要投诉彩虹糖托育中心", "file_complaint", None, engine_domain)
+    assert events.get("complaint_text") is None
+    assert events["complaint_institution"] == "彩虹糖托育中心"
+
+
+async def test_the_opener_again_is_not_the_story(app_env: str, engine_domain: dict) -> None:
+    events, said, _ = await read("我要投诉", "file_complaint", "complaint_text", engine_domain)
+    assert events == {"complaint_text": None}
+    assert "发生了什么" in said[0]["text"]
 
 
 # ---- what happened + triage ---------------------------------------------------------------------------
 
 
-async def test_urgent_complaint_gets_110_120_advice_before_anything_else(app_env: str) -> None:
-    dispatcher = CollectingDispatcher()
-    result = await ValidateComplaintForm().validate_complaint_text(
-        ABUSE, dispatcher, tracker(ABUSE), {}
-    )
-    assert result["complaint_text"] == ABUSE
-    assert result["complaint_urgency"] == "urgent"
-    assert [m["response"] for m in shown(dispatcher)] == ["utter_complaint_urgent"]
+async def test_urgent_complaint_gets_110_120_advice_before_anything_else(
+    app_env: str, engine_domain: dict
+) -> None:
+    events, said, _ = await read(ABUSE, "inform", "complaint_text", engine_domain)
+    assert events["complaint_text"] == ABUSE
+    assert events["complaint_urgency"] == "urgent"
+    assert said[0]["response"] == "utter_complaint_urgent"
 
 
-async def test_routine_complaint_gets_no_urgent_advice(app_env: str) -> None:
-    dispatcher = CollectingDispatcher()
-    result = await ValidateComplaintForm().validate_complaint_text(
-        FEES, dispatcher, tracker(FEES), {}
-    )
-    assert result["complaint_urgency"] != "urgent"
-    assert dispatcher.messages == []
+async def test_routine_complaint_gets_no_urgent_advice(app_env: str, engine_domain: dict) -> None:
+    events, said, _ = await read(FEES, "inform", "complaint_text", engine_domain)
+    assert events["complaint_urgency"] != "urgent"
+    assert all(m["response"] is None for m in said)
 
 
-async def test_triage_down_still_takes_the_text(app_down_env: str) -> None:
-    result = await ValidateComplaintForm().validate_complaint_text(
-        FEES, CollectingDispatcher(), tracker(FEES), {}
-    )
-    assert result == {"complaint_text": FEES, "complaint_triage": None}
+async def test_app_down_keeps_nothing_and_says_so(app_down_env: str, engine_domain: dict) -> None:
+    events, said, _ = await read(FEES, "inform", "complaint_text", engine_domain)
+    assert events == {"complaint_text": None}
+    assert said[0]["kind"] == "error"
 
 
-@pytest.mark.parametrize("text", ["嗯", "  ", "投诉"])
-async def test_too_short_text_is_asked_again(text: str) -> None:
-    dispatcher = CollectingDispatcher()
-    result = await ValidateComplaintForm().validate_complaint_text(
-        text, dispatcher, tracker(text), {}
-    )
-    assert result == {"complaint_text": None}
-    assert shown(dispatcher)[0]["response"] == "utter_complaint_text_too_short"
+@pytest.mark.parametrize("text", ["嗯", "  "])
+async def test_too_short_text_is_asked_again(text: str, app_env: str, engine_domain: dict) -> None:
+    events, said, _ = await read(text, "inform", "complaint_text", engine_domain)
+    assert events == {"complaint_text": None}
+    assert said and said[0]["kind"] == "form"
+
+
+async def test_a_side_question_makes_the_form_step_aside(app_env: str, engine_domain: dict) -> None:
+    text = "稍等 男方护理假一共多少天"
+    _, said, events = await read(text, "ask_paternity_leave", "complaint_place", engine_domain)
+    assert events == [] and said == []  # rejected: the rules answer, then the form asks again
+
+
+@pytest.mark.parametrize(("text", "intent"), [("算了不弄了", "stop"), ("地点说错了", "correct")])
+async def test_cancel_and_a_bare_correction_are_left_to_the_rules(
+    text: str, intent: str, app_env: str, engine_domain: dict
+) -> None:
+    _, _, events = await read(text, intent, "complaint_phone", engine_domain)
+    assert events == []
 
 
 # ---- institution, place, when ----------------------------------------------------------------------------
@@ -184,20 +214,17 @@ async def test_too_short_text_is_asked_again(text: str) -> None:
         ("  金太阳托管班 ", "金太阳托管班"),
     ],
 )
-async def test_institution_accepts_a_name_or_dont_know(answer: str, expected: str) -> None:
-    result = await ValidateComplaintForm().validate_complaint_institution(
-        answer, CollectingDispatcher(), tracker(answer), {}
-    )
-    assert result == {"complaint_institution": expected}
+async def test_institution_accepts_a_name_or_dont_know(
+    answer: str, expected: str, app_env: str, engine_domain: dict
+) -> None:
+    events, _, _ = await read(answer, "inform", "complaint_institution", engine_domain)
+    assert events == {"complaint_institution": expected}
 
 
-async def test_empty_answer_is_asked_again() -> None:
-    dispatcher = CollectingDispatcher()
-    result = await ValidateComplaintForm().validate_complaint_place(
-        "   ", dispatcher, tracker("   "), {}
-    )
-    assert result == {"complaint_place": None}
-    assert shown(dispatcher)[0]["response"] == "utter_complaint_answer_empty"
+async def test_empty_answer_is_asked_again(app_env: str, engine_domain: dict) -> None:
+    events, said, _ = await read("   ", "inform", "complaint_place", engine_domain)
+    assert events == {"complaint_place": None}
+    assert "没收到" in said[0]["text"]
 
 
 @pytest.mark.parametrize(
@@ -207,12 +234,27 @@ async def test_empty_answer_is_asked_again() -> None:
         ("complaint_when", "上周四下午接娃的时候"),
     ],
 )
-async def test_place_and_when_keep_the_users_words(slot: str, answer: str) -> None:
-    form = ValidateComplaintForm()
-    result = await getattr(form, f"validate_{slot}")(
-        answer, CollectingDispatcher(), tracker(answer), {}
-    )
-    assert result == {slot: answer}
+async def test_place_and_when_keep_the_users_words(
+    slot: str, answer: str, app_env: str, engine_domain: dict
+) -> None:
+    events, _, _ = await read(answer, "inform", slot, engine_domain)
+    assert events == {slot: answer}
+
+
+@pytest.mark.parametrize(
+    ("asked", "answer", "goes_to"),
+    [
+        ("complaint_place", "彩虹糖托育中心", "complaint_institution"),
+        ("complaint_institution", "同德镇", "complaint_place"),
+        ("complaint_phone", "从上个月开始就这样", "complaint_when"),
+    ],
+)
+async def test_a_value_for_another_field_goes_there_and_the_question_is_asked_again(
+    asked: str, answer: str, goes_to: str, app_env: str, engine_domain: dict
+) -> None:
+    events, said, _ = await read(answer, "inform", asked, engine_domain)
+    assert events[goes_to] and events[asked] is None
+    assert "记下了" in said[0]["text"]
 
 
 # ---- phone -----------------------------------------------------------------------------------------------
@@ -229,29 +271,28 @@ async def test_place_and_when_keep_the_users_words(slot: str, answer: str) -> No
         ("不想留 匿名吧", cw.NO_PHONE),
     ],
 )
-async def test_phone_accepts_mobile_landline_or_none(answer: str, expected: str) -> None:
-    result = await ValidateComplaintForm().validate_complaint_phone(
-        answer, CollectingDispatcher(), tracker(answer), {}
-    )
-    assert result == {"complaint_phone": expected}
+async def test_phone_accepts_mobile_landline_or_none(
+    answer: str, expected: str, app_env: str, engine_domain: dict
+) -> None:
+    events, _, _ = await read(answer, "inform", "complaint_phone", engine_domain)
+    assert events == {"complaint_phone": expected}
 
 
-@pytest.mark.parametrize("answer", ["12345", "1234567890123", "21234567890", "电话是多少来着"])
-async def test_wrong_phone_is_explained_and_asked_again(answer: str) -> None:
-    dispatcher = CollectingDispatcher()
-    result = await ValidateComplaintForm().validate_complaint_phone(
-        answer, dispatcher, tracker(answer), {}
-    )
-    assert result == {"complaint_phone": None}
-    assert shown(dispatcher)[0]["response"] == "utter_complaint_phone_invalid"
+@pytest.mark.parametrize("answer", ["12345", "1234567890123", "21234567890"])
+async def test_wrong_phone_is_explained_and_asked_again(
+    answer: str, app_env: str, engine_domain: dict
+) -> None:
+    events, said, _ = await read(answer, "inform", "complaint_phone", engine_domain)
+    assert events == {"complaint_phone": None}
+    assert "号码好像不对" in said[0]["text"]
 
 
 # ---- summary: confirm, correct, cancel -------------------------------------------------------------------
 
 
-async def test_summary_lists_every_field_with_three_buttons() -> None:
+async def test_summary_lists_every_field_with_three_buttons(app_env: str) -> None:
     dispatcher = CollectingDispatcher()
-    await ActionAskComplaintConfirm().run(
+    events = await ActionAskComplaintConfirm().run(
         dispatcher, tracker(slots=filled(complaint_phone=cw.NO_PHONE)), {}
     )
     message = dispatcher.messages[0]["custom"]
@@ -262,6 +303,7 @@ async def test_summary_lists_every_field_with_three_buttons() -> None:
         and "不留" in message["text"]
     )
     assert [b["title"] for b in message["buttons"]] == ["确认提交", "修改", "取消"]
+    assert slot_events(events)["complaint_shown"]
 
 
 @pytest.mark.parametrize(
@@ -269,16 +311,15 @@ async def test_summary_lists_every_field_with_three_buttons() -> None:
     [
         ("确认提交", "affirm", {"complaint_confirm": "yes", "complaint_edit": None}),
         ("没问题 提交吧", "affirm", {"complaint_confirm": "yes", "complaint_edit": None}),
-        ("修改", "correct", {"complaint_confirm": None, "complaint_edit": "ask"}),
         ("不对", "deny", {"complaint_confirm": None, "complaint_edit": "ask"}),
-        ("取消", "deny", {"complaint_confirm": "cancel", "complaint_edit": None}),
     ],
 )
-async def test_summary_replies(answer: str, intent: str, expected: dict) -> None:
-    result = await ValidateComplaintForm().validate_complaint_confirm(
-        answer, CollectingDispatcher(), tracker(answer, intent, slots=filled()), {}
-    )
-    assert result == expected
+async def test_summary_replies(
+    answer: str, intent: str, expected: dict, app_env: str, engine_domain: dict
+) -> None:
+    slots = filled(complaint_confirm=None)
+    events, _, _ = await read(answer, intent, "complaint_confirm", engine_domain, slots=slots)
+    assert events == expected
 
 
 @pytest.mark.parametrize(
@@ -291,32 +332,40 @@ async def test_summary_replies(answer: str, intent: str, expected: dict) -> None
         ("投诉内容我要补充修改一下", "complaint_text"),
     ],
 )
-async def test_naming_a_field_clears_it_so_the_form_asks_again(answer: str, field: str) -> None:
+async def test_naming_a_field_clears_it_so_the_form_asks_again(
+    answer: str, field: str, app_env: str
+) -> None:
     dispatcher = CollectingDispatcher()
-    result = await ValidateComplaintForm().validate_complaint_confirm(
-        answer, dispatcher, tracker(answer, "correct", slots=filled()), {}
+    slots = {**filled(complaint_confirm=None), "requested_slot": "complaint_confirm"}
+    events = slot_events(
+        await ActionCorrectComplaint().run(
+            dispatcher, tracker(answer, "correct", slots=slots, active_loop="complaint_form"), {}
+        )
     )
-    assert result[field] is None and result["complaint_confirm"] is None
-    assert shown(dispatcher)[0]["response"] == "utter_complaint_edit_field"
+    assert events[field] is None and events["complaint_confirm"] is None
+    assert "重新说一下" in shown(dispatcher)[0]["text"]
 
 
-async def test_a_new_number_in_the_correction_is_taken_at_once() -> None:
+async def test_a_new_number_in_the_correction_is_taken_at_once(
+    app_env: str, engine_domain: dict
+) -> None:
     text = "电话写错了 是13900001111"
-    result = await ValidateComplaintForm().validate_complaint_confirm(
-        text, CollectingDispatcher(), tracker(text, "correct", slots=filled()), {}
-    )
-    assert result["complaint_phone"] == "13900001111" and result["complaint_confirm"] is None
+    slots = filled(complaint_confirm=None)
+    events, said, _ = await read(text, "correct", "complaint_confirm", engine_domain, slots=slots)
+    assert events["complaint_phone"] == "13900001111" and events["complaint_confirm"] is None
+    assert "改成" in said[0]["text"]
 
 
-async def test_after_asking_which_field_a_bare_field_name_is_enough() -> None:
+async def test_after_asking_which_field_a_bare_field_name_is_enough(
+    app_env: str, engine_domain: dict
+) -> None:
     slots = filled(complaint_confirm=None, complaint_edit="ask")
-    result = await ValidateComplaintForm().validate_complaint_confirm(
-        "地址", CollectingDispatcher(), tracker("地址", "inform", slots=slots), {}
-    )
-    assert result["complaint_place"] is None
+    events, _, _ = await read("地址", "inform", "complaint_confirm", engine_domain, slots=slots)
+    assert events["complaint_place"] is None
     dispatcher = CollectingDispatcher()
     await ActionAskComplaintConfirm().run(dispatcher, tracker(slots=slots), {})
-    assert dispatcher.messages[0]["custom"]["text"] == "您想改哪一项？"
+    message = dispatcher.messages[0]["custom"]
+    assert "改哪一项" in message["text"] and "修改地点" in [b["title"] for b in message["buttons"]]
 
 
 async def test_cancel_drops_every_slot_and_the_form() -> None:
