@@ -27,6 +27,7 @@ from api.guides.stepaside import classify_turn, looks_like_question
 from api.kb.schemas import AnswerRead, AnswerRequest
 from api.triage.classifier import score_categories
 from api.triage.facts import extract_facts
+from api.triage.loader import load_fact_rules
 from api.triage.service import triage
 from knowledge.clock import today
 from knowledge.complaint_opener import describes
@@ -165,6 +166,14 @@ def _triaged(text: str, filled: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def names_a_problem(text: str) -> bool:
+    """A triage category signal fires on the words around the institution (「早教中心」 alone is no problem)."""
+    rest = text
+    for suffix in sorted(load_fact_rules().institution_suffixes, key=len, reverse=True):
+        rest = rest.replace(suffix, " ")
+    return bool(score_categories(text=rest))
+
+
 def _side_answer(request: ComplaintReadRequest, settings: Settings) -> AnswerRead | None:
     """A question the rules do not route (no policy intent): the knowledge base answers it, if it can."""
     from api.kb.service import answer
@@ -192,7 +201,7 @@ def read(request: ComplaintReadRequest, *, settings: Settings) -> ComplaintRead:
     shaped = bool(found.found()) or is_unknown(text)
     question = looks_like_question(text)
     if asks_text:
-        category = bool(score_categories(text=text))
+        category = names_a_problem(text)
         recognised = category or describes(text)
         question = question and not category
     elif slot == CONFIRM:
@@ -271,7 +280,7 @@ def _read_field(
             return ComplaintRead(kind="value", values={other: value}, say=[_moved(other, value)])
     if slot == PHONE:
         return ComplaintRead(kind="value", say=[words().texts["phone_invalid"]])
-    return ComplaintRead(kind="value", values={slot: text[:MAX_FIELD]})
+    return ComplaintRead(kind="value", values={slot: words_given})
 
 
 def _read_confirm(text: str, intent: str | None, filled: dict[str, Any]) -> ComplaintRead:

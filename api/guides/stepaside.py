@@ -33,7 +33,7 @@ COMMANDS = frozenset(
 # a form's own start intent, said with facts inside that form, is an answer (「2月30日生的，帮我算」)
 _OWN_START = {"leave": "start_leave_calculator", "operator": "start_operator_guide"}
 _QUESTION = re.compile(
-    r"[?？]|吗|什么|怎么|咋|哪个|哪些|哪里|哪儿|几天|多少|多久|为啥|为什么|能不能|可不可以|是否|有没有|谁"
+    r"[?？]|吗|什么|怎么|咋|哪个|哪些|哪里|哪儿|哪天|几号|几天|多少|多久|为啥|为什么|能不能|可不可以|是否|有没有|谁"
 )
 
 

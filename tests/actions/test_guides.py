@@ -24,7 +24,12 @@ from actions.handoff import (
     conversation,
     misunderstood_in_row,
 )
-from actions.leave_calculator import ActionLeaveResult, ValidateLeaveCalculatorForm
+from actions.guide_correct import ActionCorrectGuide
+from actions.leave_calculator import (
+    ActionLeaveResult,
+    ActionStartLeaveCalculator,
+    ValidateLeaveCalculatorForm,
+)
 from actions.operator_guide import (
     ActionOperatorChecklist,
     ActionResendChecklist,
@@ -205,6 +210,76 @@ async def test_leave_form_impossible_date_gets_a_question() -> None:
     events = await ValidateLeaveCalculatorForm().get_extraction_events(dispatcher, t, {})
     assert slots_of(events)["leave_date"] is None
     assert "2月没有30号" in custom(dispatcher)[0]["text"]
+
+
+async def test_an_impossible_date_in_the_opening_message_is_explained() -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker("帮我算一下产假，娃是2月30号生的", "start_leave_calculator")
+    events = slots_of(await ActionStartLeaveCalculator().run(dispatcher, t, {}))
+    assert events.get("leave_date") is None
+    assert any("2月没有30号" in m.get("text", "") for m in custom(dispatcher))
+
+
+async def test_the_calculators_own_start_with_a_date_inside_the_form_is_an_answer() -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker(
+        "帮我算 宝宝是3月6号出生的",
+        "start_leave_calculator",
+        slots={"requested_slot": "leave_date", "leave_event": "birth"},
+        active_loop="leave_calculator_form",
+    )
+    events = await ValidateLeaveCalculatorForm().get_extraction_events(dispatcher, t, {})
+    assert slots_of(events)["leave_date"].endswith("-03-06")
+
+
+@pytest.mark.parametrize(
+    ("form", "text", "slots", "cleared"),
+    [
+        (
+            "leave_calculator_form",
+            "预产期写错了",
+            {"leave_event": "due", "leave_date": "2027-01-05", "requested_slot": "leave_delivery"},
+            "leave_date",
+        ),
+        (
+            "operator_guide_form",
+            "场地那个选错了",
+            {"op_nature": "for_profit", "op_premises": "rented", "requested_slot": "op_location"},
+            "op_premises",
+        ),
+    ],
+)
+async def test_a_correction_inside_a_guide_clears_the_field_it_names(
+    form: str, text: str, slots: dict[str, Any], cleared: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker(text, "correct", slots=slots, active_loop=form)
+    events = slots_of(await ActionCorrectGuide().run(dispatcher, t, {}))
+    assert events == {cleared: None}
+    assert "重新说一下" in custom(dispatcher)[0]["text"]
+
+
+async def test_a_bare_correction_inside_a_guide_asks_which_answer() -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {"op_nature": "for_profit", "requested_slot": "op_premises"}
+    t = tracker("改一下", "correct", slots=slots, active_loop="operator_guide_form")
+    assert slots_of(await ActionCorrectGuide().run(dispatcher, t, {})) == {}
+    message = custom(dispatcher)[0]
+    assert "改哪一项" in message["text"]
+    assert [b["title"] for b in message["buttons"]] == ["修改机构性质"]
+
+
+async def test_an_emergency_inside_a_guide_is_not_an_answer() -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker(
+        "娃突然没气了 嘴唇发紫",
+        "inform",
+        slots={"requested_slot": "leave_delivery", "leave_event": "birth"},
+        active_loop="leave_calculator_form",
+    )
+    events = await ValidateLeaveCalculatorForm().get_extraction_events(dispatcher, t, {})
+    assert slots_of(events) == {"leave_delivery": None}
+    assert "照顾好孩子" in custom(dispatcher)[0]["text"]
 
 
 async def test_leave_form_needs_months_for_a_miscarriage() -> None:

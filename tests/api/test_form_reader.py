@@ -1,0 +1,216 @@
+"""The forms' reader in the app: what an answer is before it is stored (complaint form, shared turn kinds)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.config import Settings
+from api.errors import install_error_handlers
+from api.guides.routes import router
+from api.guides.stepaside import classify_turn
+from knowledge.complaint_opener import describes, model
+from tests.conftest import TEST_SERVICE_TOKEN, create_test_app
+
+AUTH = {"Authorization": f"Bearer {TEST_SERVICE_TOKEN}"}
+STORY = "小熊猫托管班这两周每天中午都让孩子在走廊地上睡午觉，老师说床位不够"
+
+
+@pytest.fixture
+def client(settings_override: Callable[..., Settings]) -> Iterator[TestClient]:
+    settings_override(service_token=TEST_SERVICE_TOKEN, hotline="12399", hotline_name="测试热线")
+    app = create_test_app(router)
+    install_error_handlers(app)
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def read(client: TestClient, text: str, intent: str | None, slot: str | None, **extra: Any) -> dict:
+    body = {"text": text, "intent": intent, "slot": slot, **extra}
+    response = client.post("/api/internal/complaint/read", json=body, headers=AUTH)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_the_reader_needs_the_service_token(client: TestClient) -> None:
+    assert client.post("/api/internal/complaint/read", json={"text": "x"}).status_code == 401
+
+
+# ---- opener or description (learned) ---------------------------------------------------------------------
+
+
+def test_the_opener_model_is_cross_validated() -> None:
+    fitted = model()
+    assert fitted.cv_accuracy >= 0.9  # stratified 5-fold accuracy of the chosen C, not a tuned cut
+    assert fitted.c > 0
+
+
+@pytest.mark.parametrize(
+    "text", ["我要投诉", "想举报我们小区那个托管点", "我想反映一下我家孩子读的托育园", "投诉！！"]
+)
+def test_openers_are_not_descriptions(text: str) -> None:
+    assert not describes(text)
+
+
+@pytest.mark.parametrize("text", [STORY, "老师把娃一个人关在小黑屋里哭了一下午"])
+def test_descriptions_are(text: str) -> None:
+    assert describes(text)
+
+
+@pytest.mark.parametrize("text", ["我要投诉", "我想举报一家早教中心"])
+def test_an_opening_message_without_details_stores_no_story(client: TestClient, text: str) -> None:
+    reply = read(client, text, "file_complaint", None)
+    assert reply["kind"] == "opener"
+    assert "complaint_text" not in reply["values"] and reply["say"] == []
+
+
+def test_an_opener_with_a_name_keeps_the_name_only(client: TestClient) -> None:
+    reply = read(client, "我要投诉彩虹糖托育中心", "file_complaint", None)
+    assert reply["kind"] == "opener" and reply["values"] == {
+        "complaint_institution": "彩虹糖托育中心"
+    }
+
+
+def test_the_opener_said_again_gets_the_question_not_a_story(client: TestClient) -> None:
+    reply = read(client, "我要投诉", "file_complaint", "complaint_text")
+    assert reply["kind"] == "opener" and reply["values"] == {}
+    assert "发生了什么" in reply["say"][0]
+
+
+def test_a_description_is_kept_whole_with_its_triage(client: TestClient) -> None:
+    reply = read(client, STORY, "inform", "complaint_text")
+    assert reply["values"]["complaint_text"] == STORY
+    assert reply["values"]["complaint_triage"]["departments"]
+    assert reply["values"]["complaint_institution"] == "小熊猫托管班"
+
+
+# ---- interruptions --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "slot"),
+    [
+        ("先等一下，男方能休几天护理假？", "ask_paternity_leave", "complaint_text"),
+        ("对了 产假工资谁发", "ask_leave_pay", "complaint_place"),
+        ("娃4月8号生的产假休到哪天", "ask_leave_calculation", "complaint_phone"),
+    ],
+)
+def test_a_side_question_steps_aside(client: TestClient, text: str, intent: str, slot: str) -> None:
+    reply = read(client, text, intent, slot)
+    assert reply["kind"] == "side" and reply["step_aside"] and reply["values"] == {}
+
+
+def test_a_cancel_steps_aside(client: TestClient) -> None:
+    reply = read(client, "不弄了 算了", "stop", "complaint_when")
+    assert reply["kind"] == "cancel" and reply["step_aside"]
+
+
+def test_a_correction_naming_a_field_without_value_is_for_the_rules(client: TestClient) -> None:
+    reply = read(client, "地点说错了", "correct", "complaint_phone")
+    assert reply["kind"] == "correct" and reply["step_aside"]
+
+
+def test_a_correction_carrying_the_value_takes_it(client: TestClient) -> None:
+    reply = read(client, "地点说错了 应该是金江镇", "correct", "complaint_phone")
+    assert reply["values"]["complaint_place"] == "金江镇"
+    assert "改成" in reply["say"][0]
+
+
+def test_an_emergency_is_not_stored_as_a_field(client: TestClient) -> None:
+    reply = read(client, "孩子现在抽搐了 叫不醒", "inform", "complaint_place")
+    assert reply["kind"] == "emergency" and reply["values"] == {}
+
+
+def test_an_emergency_the_gateway_advised_is_not_a_field(client: TestClient) -> None:
+    reply = read(client, "快来人", "inform", "complaint_when", emergency=True)
+    assert reply["kind"] == "emergency"
+
+
+# ---- a value for another field --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("slot", "text", "goes_to"),
+    [
+        ("complaint_place", "小熊猫托管班", "complaint_institution"),
+        ("complaint_institution", "在福田镇", "complaint_place"),
+        ("complaint_phone", "上周三下午", "complaint_when"),
+    ],
+)
+def test_a_value_that_fits_another_field_goes_there(
+    client: TestClient, slot: str, text: str, goes_to: str
+) -> None:
+    reply = read(client, text, "inform", slot)
+    assert list(reply["values"]) == [goes_to]
+    assert "记下了" in reply["say"][0]
+
+
+def test_a_filled_field_is_not_overwritten_by_a_stray_shape(client: TestClient) -> None:
+    filled = {"complaint_institution": "小熊猫托管班"}
+    reply = read(client, "彩虹糖托育中心", "inform", "complaint_place", filled=filled)
+    assert reply["values"] == {"complaint_place": "彩虹糖托育中心"}
+
+
+def test_a_place_next_to_an_institution_is_a_place(client: TestClient) -> None:
+    reply = read(client, "小熊猫托管班旁边", "inform", "complaint_place")
+    assert reply["values"] == {"complaint_place": "小熊猫托管班旁边"}
+
+
+# ---- the summary is the filing body ---------------------------------------------------------------------
+
+
+def test_the_summary_shows_exactly_the_body(client: TestClient) -> None:
+    body = {"text": STORY, "institution": None, "place": "福田镇", "when": None, "phone": None}
+    response = client.post("/api/internal/complaint/summary", json=body, headers=AUTH)
+    assert response.status_code == 200
+    text = response.json()["text"]
+    assert f"事情经过：{STORY}" in text and "地点：福田镇" in text
+    assert "机构：不知道" in text and "不留（匿名）" in text
+
+
+# ---- correction in any form -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("form", "text", "filled", "field"),
+    [
+        ("complaint", "时间说错了", ["complaint_text", "complaint_when"], "complaint_when"),
+        ("leave", "出生日期填错了", ["leave_event", "leave_date"], "leave_date"),
+        ("operator", "收托年龄要改", ["op_nature", "op_ages"], "op_ages"),
+    ],
+)
+def test_a_correction_names_its_field(
+    client: TestClient, form: str, text: str, filled: list[str], field: str
+) -> None:
+    body = {"form": form, "text": text, "filled": filled}
+    reply = client.post("/api/internal/form/correct", json=body, headers=AUTH).json()
+    assert reply["field"] == field
+
+
+def test_a_correction_of_nothing_answered_yet_says_so(client: TestClient) -> None:
+    body = {"form": "leave", "text": "改一下", "filled": []}
+    reply = client.post("/api/internal/form/correct", json=body, headers=AUTH).json()
+    assert reply["field"] is None and reply["buttons"] == []
+
+
+# ---- the shared turn kinds ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "recognised", "form", "kind"),
+    [
+        ("stop", "算了", False, None, "cancel"),
+        ("correct", "改一下", False, None, "correct"),
+        ("ask_paternity_leave", "护理假几天", False, None, "side"),
+        ("inform", "租的", True, None, "value"),
+        ("start_leave_calculator", "帮我算 3月6号生的", True, "leave", "value"),
+        ("start_leave_calculator", "帮我算产假", False, "leave", "command"),
+    ],
+)
+def test_turn_kinds(
+    intent: str, text: str, recognised: bool, form: str | None, kind: str
+) -> None:
+    assert classify_turn(intent=intent, text=text, recognised=recognised, form=form) == kind
