@@ -16,6 +16,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.guide_correct import ActionCorrectGuide
 from actions.handoff import (
     ActionClarifyIntent,
     ActionHandoff,
@@ -24,7 +25,6 @@ from actions.handoff import (
     conversation,
     misunderstood_in_row,
 )
-from actions.guide_correct import ActionCorrectGuide
 from actions.leave_calculator import (
     ActionLeaveResult,
     ActionStartLeaveCalculator,

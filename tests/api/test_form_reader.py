@@ -210,7 +210,5 @@ def test_a_correction_of_nothing_answered_yet_says_so(client: TestClient) -> Non
         ("start_leave_calculator", "帮我算产假", False, "leave", "command"),
     ],
 )
-def test_turn_kinds(
-    intent: str, text: str, recognised: bool, form: str | None, kind: str
-) -> None:
+def test_turn_kinds(intent: str, text: str, recognised: bool, form: str | None, kind: str) -> None:
     assert classify_turn(intent=intent, text=text, recognised=recognised, form=form) == kind
