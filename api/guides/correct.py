@@ -56,8 +56,7 @@ def correct(request: CorrectRequest) -> CorrectReply:
     if not answered:
         return CorrectReply(text=NOTHING_YET)
     buttons = [
-        Button(title=f.button, payload=f.button)
-        for f in fields(request.form).values()
-        if f.slot in answered
+        Button(title=fields(request.form)[s].button, payload=fields(request.form)[s].button)
+        for s in answered
     ]
     return CorrectReply(text=EDIT_WHICH, buttons=buttons)
