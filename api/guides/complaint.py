@@ -241,6 +241,10 @@ def _read_text(
 ) -> ComplaintRead:
     """事情经过 (or the opening message): an opener keeps only the fields it names; a description is kept whole."""
     opening = request.slot is None
+    for other, value in found.found().items():
+        if _covers(text, value) and _empty(filled, other) and not names_a_problem(text):
+            # only a name, a place, a time or a number: that field, and the story is still asked for
+            return ComplaintRead(kind="value", values={other: value}, say=[_moved(other, value)])
     if not recognised:
         if not opening and looks_like_question(text) and request.intent not in INTENTS:
             answer = _side_answer(request, settings)

@@ -80,6 +80,11 @@ def test_the_opener_said_again_gets_the_question_not_a_story(client: TestClient)
     assert "发生了什么" in reply["say"][0]
 
 
+def test_a_bare_name_when_the_story_is_asked_is_the_institution(client: TestClient) -> None:
+    reply = read(client, "小熊猫托管班", "inform", "complaint_text")
+    assert reply["values"] == {"complaint_institution": "小熊猫托管班"}
+
+
 def test_a_description_is_kept_whole_with_its_triage(client: TestClient) -> None:
     reply = read(client, STORY, "inform", "complaint_text")
     assert reply["values"]["complaint_text"] == STORY
