@@ -188,7 +188,7 @@ def _side_answer(request: ComplaintReadRequest, settings: Settings) -> AnswerRea
     return reply if reply.kind == "answer" else None
 
 
-def read(request: ComplaintReadRequest, *, settings: Settings) -> ComplaintRead:
+def read(*, request: ComplaintReadRequest, settings: Settings) -> ComplaintRead:
     """Read one answer of the complaint form (slot None: the message that opened it)."""
     text = normalize(request.text).strip()
     slot = request.slot
@@ -336,7 +336,7 @@ def _shown(value: str | None) -> str:
     return UNKNOWN if value in (None, "", UNKNOWN) else str(value)
 
 
-def summary(body: FiledFields) -> ComplaintSummary:
+def summary(*, body: FiledFields) -> ComplaintSummary:
     """The summary of exactly the body that will be filed (the action files the body it sent here)."""
     texts = words().texts
     lines = [

@@ -47,7 +47,7 @@ def field_named(form: str, text: str) -> Field | None:
     return next((f for f in fields(form).values() if any(w in norm for w in f.words)), None)
 
 
-def correct(request: CorrectRequest) -> CorrectReply:
+def correct(*, request: CorrectRequest) -> CorrectReply:
     """Clear the named field that was answered; otherwise ask which one (buttons for the answered ones)."""
     answered = [s for s in request.filled if s in fields(request.form)]
     named = field_named(request.form, request.text)

@@ -60,19 +60,19 @@ def leave_calculate(body: LeaveRequest) -> LeaveReply:
 @router.post("/complaint/read", response_model=ComplaintRead)
 def complaint_read(body: ComplaintReadRequest, settings: SettingsDep) -> ComplaintRead:
     """What one answer of the complaint form is, and which field it fills, before anything is stored."""
-    return complaint.read(body, settings=settings)
+    return complaint.read(request=body, settings=settings)
 
 
 @router.post("/complaint/summary", response_model=ComplaintSummary)
 def complaint_summary(body: FiledFields) -> ComplaintSummary:
     """The summary to confirm, built from exactly the body that will be filed."""
-    return complaint.summary(body)
+    return complaint.summary(body=body)
 
 
 @router.post("/form/correct", response_model=CorrectReply)
 def form_correct(body: CorrectRequest) -> CorrectReply:
     """「改一下」 inside a form: the field named (to clear and ask again), or which one to change."""
-    return correct.correct(body)
+    return correct.correct(request=body)
 
 
 @router.post("/clarify", response_model=ClarifyReply)
