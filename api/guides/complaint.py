@@ -50,6 +50,7 @@ TEXT, INSTITUTION, PLACE, WHEN, PHONE, CONFIRM = (
     "complaint_phone",
     "complaint_confirm",
 )
+OTHER_FLOWS = ("start_leave_calculator", "start_operator_guide")
 FACT_SLOTS = {"institution": INSTITUTION, "place": PLACE, "when": WHEN}
 _MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(?:0\d{2,3})?[2-9]\d{6,7}(?!\d)")
@@ -219,6 +220,12 @@ def read(*, request: ComplaintReadRequest, settings: Settings) -> ComplaintRead:
         return _correction(text, found, filled, request.intent)
     if kind == "side":
         return ComplaintRead(kind="side", step_aside=True)
+    if kind == "command" and request.intent in OTHER_FLOWS:
+        # 「帮我算产假」 inside the complaint: answered here (the knowledge base computes it), then the question again
+        answer = _side_answer(request, settings)
+        return ComplaintRead(kind="side", answer=answer, step_aside=answer is None)
+    if kind == "command" and request.intent != "file_complaint":
+        return ComplaintRead(kind="side", step_aside=True)  # 转人工, 查询投诉…: the rules take it
     if asks_text:
         return _read_text(request, text, found, filled, recognised=recognised, settings=settings)
     if slot == CONFIRM:

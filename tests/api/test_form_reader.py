@@ -108,6 +108,22 @@ def test_a_side_question_steps_aside(client: TestClient, text: str, intent: str,
     assert reply["kind"] == "side" and reply["step_aside"] and reply["values"] == {}
 
 
+def test_a_hand_off_request_is_for_the_rules_not_a_field(client: TestClient) -> None:
+    reply = read(client, "帮我转人工客服", "human_handoff", "complaint_place")
+    assert reply["step_aside"] and reply["values"] == {}
+
+
+def test_a_leave_calculation_asked_as_the_calculators_start_is_answered_in_the_form(
+    client: TestClient,
+) -> None:
+    reply = read(
+        client, "帮我算下产假到哪天 娃是5月3号生的", "start_leave_calculator", "complaint_when"
+    )
+    assert reply["kind"] == "side" and reply["values"] == {}
+    assert not reply["step_aside"] and "护理假" in reply["answer"]["text"]
+    assert reply["answer"]["sources"]
+
+
 def test_a_cancel_steps_aside(client: TestClient) -> None:
     reply = read(client, "不弄了 算了", "stop", "complaint_when")
     assert reply["kind"] == "cancel" and reply["step_aside"]
