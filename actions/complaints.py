@@ -173,7 +173,12 @@ class ValidateComplaintForm(FormValidationAction):
                 "/api/internal/complaint/read", read_request(tracker, requested)
             )
         except AppUnavailable:
-            send_unavailable(dispatcher)
+            if requested == "complaint_confirm":  # nothing filed; the family's answers are all kept
+                dispatcher.utter_message(
+                    response="utter_complaint_submit_failed", hotline=client.settings.hotline
+                )
+            else:
+                send_unavailable(dispatcher)
             return [SlotSet(requested, None)] if requested else []
         urgent_now = read.get("urgent") and not is_urgent(tracker.get_slot("complaint_urgency"))
         if urgent_now and not advised_now(tracker):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import unicodedata
 import uuid
 from typing import Any
 
@@ -19,6 +20,8 @@ pytestmark = pytest.mark.e2e
 
 TICKET_RE = re.compile(r"TY\d{8}-\d{4}")
 STORY = "午睡的时候老师把孩子们反锁在屋里自己出去买菜了，回来快一个钟头"
+# what is shown and filed: the app normalises every message (NFKC: the full-width comma becomes ",")
+FILED_STORY = unicodedata.normalize("NFKC", STORY)
 
 
 def new_sender() -> str:
@@ -57,12 +60,12 @@ def test_an_opener_without_details_asks_what_happened_and_is_never_the_story(sta
     say(stack, sender, "布德镇")
     say(stack, sender, "上周二中午")
     summary = texts(say(stack, sender, "不留"))
-    assert f"事情经过：{STORY}" in summary
+    assert f"事情经过：{FILED_STORY}" in summary
     assert "我要投诉" not in summary and "举报" not in summary
     done = say(stack, sender, "确认提交")
     assert TICKET_RE.search(texts(done))
     [row] = stored(stack, sender)
-    assert row["text"] == STORY and row["place"] == "布德镇" and row["institution"] is None
+    assert row["text"] == FILED_STORY and row["place"] == "布德镇" and row["institution"] is None
 
 
 def test_a_side_question_inside_the_form_is_answered_then_the_question_again(
@@ -127,10 +130,10 @@ def test_an_impossible_date_typed_into_the_calculator_is_answered_with_why(stack
     sender = new_sender()
     first = say(stack, sender, "帮我算算产假休到哪天")
     assert first["kind"] == "form", first
-    if "出生" not in last(first):
+    if "哪天" not in last(first):  # the calculator asked whether the baby is born yet
         say(stack, sender, "已经生了")
     asked = say(stack, sender, "2月30号")
     assert "2月没有30号" in texts(asked), asked  # said why, not a silent restart
-    assert "出生" in last(asked)  # and the date is asked again
+    assert "哪天出生" in last(asked)  # and the date is asked again
     ok = say(stack, sender, "2月28号")
     assert "2月没有30号" not in texts(ok) and "顺产" in last(ok), ok
