@@ -36,6 +36,13 @@ QUESTIONS = [
     "宝宝打疫苗社区管不管",
     "明天天气怎么样",
 ]
+
+
+def question(i: int) -> str:
+    """The i-th question, made unique so no cache (the app keeps recent message vectors) flatters a figure."""
+    return f"{QUESTIONS[i % len(QUESTIONS)]} {i}"
+
+
 # answered by a domain response (utter_guide_restart_which) by rule, no custom action
 STOCK_TEXT = "重新开始"
 STOCK_INTENT = "restart_guide"
@@ -67,7 +74,7 @@ def _kinds(stack: Stack) -> dict[str, Request]:
     token = {"token": stack.rasa_token}
 
     def parse(client: httpx.AsyncClient, sender: str, i: int) -> Any:
-        text = QUESTIONS[i % len(QUESTIONS)]
+        text = question(i)
         return client.post(f"{stack.rasa_url}/model/parse", params=token, json={"text": text})
 
     def webhook(text_of: Callable[[int], str]) -> Request:
@@ -80,13 +87,13 @@ def _kinds(stack: Stack) -> dict[str, Request]:
         return send
 
     def chat(client: httpx.AsyncClient, sender: str, i: int) -> Any:
-        text = QUESTIONS[i % len(QUESTIONS)]
+        text = question(i)
         return client.post(f"{stack.url}/api/chat", json={"sender_id": sender, "text": text})
 
     return {
         "bare /model/parse": parse,
         "stock turn (domain response)": webhook(lambda i: STOCK_TEXT),
-        "engine turn via our action": webhook(lambda i: QUESTIONS[i % len(QUESTIONS)]),
+        "engine turn via our action": webhook(question),
         "full /api/chat turn": chat,
     }
 
@@ -102,7 +109,8 @@ async def _load(request: Request, users: int, per_user: int) -> tuple[list[float
         for i in range(per_user):
             started = time.perf_counter()
             try:
-                response = await request(client, sender, n + i)
+                # question n+i (users start on different questions), unique per turn (the suffix)
+                response = await request(client, sender, n + i + 1000 * n)
                 ok = response.status_code == 200 and response.json() is not None
             except (httpx.HTTPError, ValueError):
                 ok = False
@@ -160,7 +168,7 @@ def in_process(rounds: int) -> dict[str, float]:
         times = []
         for i in range(rounds):
             started = time.perf_counter()
-            call(QUESTIONS[i % len(QUESTIONS)])
+            call(question(i))
             times.append((time.perf_counter() - started) * 1000)
         out[f"{name}_p50"] = round(statistics.median(times), 1)
         out[f"{name}_p95"] = round(percentile(times, 0.95), 1)
