@@ -18,7 +18,8 @@ def test_labelled_set_is_large_and_mixed() -> None:
     items = labelled()
     assert len(items) >= 300
     share = sum(e.label != "none" for e in items) / len(items)
-    assert 0.35 <= share <= 0.7  # hard negatives (ordinary grievances, past events) outnumber a little
+    # hard negatives (ordinary grievances, past events) outnumber the emergencies a little
+    assert 0.35 <= share <= 0.7
     assert {e.label for e in items} == set(CLASSES)
     assert len({e.text for e in items}) == len(items), "duplicate texts"
 
