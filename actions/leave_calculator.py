@@ -104,21 +104,23 @@ class ActionStartLeaveCalculator(Action):
         if answered:
             topic = answered.get("topic")
             return [*([SlotSet("topic", topic)] if topic else []), FollowupAction("action_listen")]
-        dispatcher.utter_message(response="utter_leave_calculator_intro")
         events: list[EventType] = [SlotSet(slot, None) for slot in SLOTS] + [
             SlotSet("requested_slot", None)
         ]
+        parsed: dict[str, Any] = {}
         if latest_intent(tracker) == "start_leave_calculator":
             try:
                 parsed = await AppClient().post(
-                    "/api/internal/leave/parse", {"text": latest_text(tracker)}
+                    "/api/internal/leave/parse", {"text": latest_text(tracker), "opening": True}
                 )
-                events += parsed_events(parsed)
-                if parsed.get("date_error"):  # 「2月30日生的」: say why, then ask for the date
-                    send(dispatcher, "form", parsed["date_error"])
             except AppUnavailable:
-                pass
-        return events
+                parsed = {}
+        found = parsed_events(parsed)
+        if len(found) < len(BIRTH_SLOTS):  # questions follow: say what this is first
+            dispatcher.utter_message(response="utter_leave_calculator_intro")
+        if parsed.get("date_error"):  # 「2月30日生的」: say why, then ask for the date
+            send(dispatcher, "form", parsed["date_error"])
+        return events + found
 
 
 class ValidateLeaveCalculatorForm(FormValidationAction):

@@ -88,6 +88,14 @@ def parse_answers(request: LeaveParseRequest) -> LeaveParsed:
     recognised = any(
         v is not None for v in (event, dated.value, dated.error, delivery, babies, months)
     )
+    assumed: list[str] = []
+    if request.opening and event in ("birth", "due") and dated.value and not dated.error:
+        # 「宝宝3月5号生的，产假多少天」 asks for an answer, not three more questions: the common case
+        # now, and the result says how to get the other ones (calculate's REFINE line)
+        if delivery is None:
+            delivery, assumed = "normal", [*assumed, "delivery"]
+        if babies is None:
+            babies, assumed = 1, [*assumed, "babies"]
     if request.slot and not recognised and emergency_not_answer(request.text, request.emergency):
         return LeaveParsed(note=EMERGENCY_NOTE)
     return LeaveParsed.model_validate(
@@ -101,8 +109,12 @@ def parse_answers(request: LeaveParseRequest) -> LeaveParsed:
             "step_aside": step_aside(
                 intent=request.intent, text=request.text, recognised=recognised, form="leave"
             ),
+            "assumed": assumed,
         }
     )
+
+
+REFINE = "以上按顺产（剖腹产同此）、单胎计算；如果是难产或多胞胎，说「改一下 难产」或「改一下 双胞胎」，我重新算。"
 
 
 def _cn_date(day: dt.date) -> str:
@@ -156,6 +168,8 @@ def calculate(request: LeaveRequest) -> LeaveReply:
                 f"如从生产当天 {_cn_date(request.date)} 起连续计算，女方最后一天是 "
                 f"{_cn_date(result.last_day)}，男方最后一天是 {_cn_date(result.father_last_day)}。"
             )
+    if request.delivery == "normal" and request.babies == 1:
+        lines.append(REFINE)
     lines.append("生育假、护理假视为出勤，工资福利待遇不变。")
     if result.parental_days:
         lines.append(f"孩子 3 周岁前，父母每年还各有 {result.parental_days} 天育儿假。")

@@ -69,6 +69,8 @@ class LeaveParseRequest(BaseModel):
     intent: str | None = None
     today: dt.date | None = None
     emergency: bool = False
+    # the message that opened the calculator: a stated date is enough to answer at once (see parse_answers)
+    opening: bool = False
 
 
 class LeaveParsed(BaseModel):
@@ -82,6 +84,8 @@ class LeaveParsed(BaseModel):
     months: float | None = None
     step_aside: bool = False
     note: str | None = None
+    # fields filled with the common case because the opening message did not say (delivery, babies)
+    assumed: list[str] = Field(default_factory=list)
 
 
 class LeaveRequest(BaseModel):

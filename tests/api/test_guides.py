@@ -399,3 +399,44 @@ def test_clarify_steps_aside_for_a_who_question_triage_can_route(client: TestCli
         },
     )
     assert body["kind"] == "pass"
+
+
+def test_an_opening_message_with_a_birth_date_is_answered_at_once(client: TestClient) -> None:
+    body = _post(
+        client,
+        "/api/internal/leave/parse",
+        {"text": "我家闺女今年3月8号出生的 产假一共能休多久", "opening": True, "today": TODAY},
+    )
+    assert body["event"] == "birth" and body["date"] == "2026-03-08"
+    assert body["delivery"] == "normal" and body["babies"] == 1
+    assert body["assumed"] == ["delivery", "babies"]
+
+
+def test_only_the_opening_message_assumes_the_common_case(client: TestClient) -> None:
+    stated = _post(
+        client,
+        "/api/internal/leave/parse",
+        {"text": "老婆上个月20号难产生的", "opening": True, "today": TODAY},
+    )
+    assert stated["delivery"] == "difficult" and stated["assumed"] == ["babies"]
+    later = _post(
+        client,
+        "/api/internal/leave/parse",
+        {"text": "日期说错了 是3月9号生的", "event": "birth", "today": TODAY},
+    )
+    assert later["delivery"] is None and later["babies"] is None and later["assumed"] == []
+
+
+def test_a_result_for_the_common_case_says_how_to_get_the_others(client: TestClient) -> None:
+    body = _post(
+        client,
+        "/api/internal/leave",
+        {"event": "birth", "date": "2026-03-08", "delivery": "normal", "babies": 1},
+    )
+    assert "难产或多胞胎" in body["text"]
+    twins = _post(
+        client,
+        "/api/internal/leave",
+        {"event": "birth", "date": "2026-03-08", "delivery": "normal", "babies": 2},
+    )
+    assert "难产或多胞胎" not in twins["text"]

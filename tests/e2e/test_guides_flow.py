@@ -121,3 +121,16 @@ def test_two_misunderstandings_offer_a_person_and_the_bot_goes_on(stack: Stack) 
     assert body["kind"] != "handoff" and "请直接提问" in _text(body)
     body = _say(stack, sender, '/ask_paternity_leave{"entry_id":"paternity-leave"}')
     assert body["kind"] == "answer" and "20" in _text(body)
+
+
+def test_a_leave_question_with_the_birth_date_is_answered_at_once_then_refined(
+    stack: Stack,
+) -> None:
+    sender = _sender("leave-at-once")
+    first = _say(stack, sender, "帮我算一下产假 孩子是今年2月14号生的")
+    text = _text(first)
+    year = dt.datetime.now(ZoneInfo("Asia/Shanghai")).year
+    assert "188 天" in text and f"{year}年2月14日" in text, text  # no question in between
+    assert "难产或多胞胎" in text
+    refined = _text(_say(stack, sender, "改一下 难产"))
+    assert "203 天" in refined, refined
