@@ -32,6 +32,7 @@ INTENTS: frozenset[str] = frozenset(
         "ask_complaint_channel",
         "ask_policy_overview",
         "ask_residential_facilities",
+        "ask_childcare_subsidy",
     }
 )
 

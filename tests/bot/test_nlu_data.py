@@ -51,6 +51,7 @@ POLICY_INTENTS = {
     "ask_complaint_channel",
     "ask_policy_overview",
     "ask_residential_facilities",
+    "ask_childcare_subsidy",
 }
 CONVERSATION_INTENTS = {
     "greet",
