@@ -225,7 +225,7 @@ class ActionCorrectComplaint(Action):
         if not field:
             return []
         events: list[EventType] = [
-            SlotSet(field, None),
+            SlotSet(field, reply.get("value")),  # the new value when the message gave it, else asked again
             SlotSet("complaint_confirm", None),
             SlotSet("complaint_shown", None),
             SlotSet("complaint_edit", None),

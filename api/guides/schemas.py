@@ -153,9 +153,11 @@ class CorrectRequest(BaseModel):
 
 
 class CorrectReply(BaseModel):
-    """`field`: clear it and ask again (text says so); otherwise text asks which, with buttons."""
+    """`field`: clear it and ask again (text says so), or set it to `value` when the message gives the new one
+    (「机构名字写错了，是小蜜蜂」); otherwise text asks which, with buttons."""
 
     field: str | None = None
+    value: str | None = None
     text: str
     buttons: list[Button] = []
 

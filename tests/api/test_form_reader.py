@@ -233,3 +233,37 @@ def test_a_correction_of_nothing_answered_yet_says_so(client: TestClient) -> Non
 )
 def test_turn_kinds(intent: str, text: str, recognised: bool, form: str | None, kind: str) -> None:
     assert classify_turn(intent=intent, text=text, recognised=recognised, form=form) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("机构名字写错了 是小太阳 太阳的阳", "complaint_institution", "小太阳"),
+        ("地点说错了，应该是大龙潭乡", "complaint_place", "大龙潭乡"),
+        ("时间不对 其实是上周三下午", "complaint_when", "上周三下午"),
+    ],
+)
+def test_a_correction_at_the_summary_with_the_new_value_takes_it(
+    client: TestClient, text: str, field: str, value: str
+) -> None:
+    filled = ["complaint_text", "complaint_institution", "complaint_place", "complaint_when"]
+    body = {"form": "complaint", "text": text, "filled": filled}
+    reply = client.post("/api/internal/form/correct", json=body, headers=AUTH).json()
+    assert reply["field"] == field and reply["value"] == value
+    assert value in reply["text"]
+
+
+def test_a_phone_or_a_guide_answer_is_asked_again_not_taken_from_the_correction(
+    client: TestClient,
+) -> None:
+    for form, text, filled in (
+        ("complaint", "电话写错了 改成13900001111", ["complaint_text", "complaint_phone"]),
+        ("leave", "日期填错了 是3月5号", ["leave_event", "leave_date"]),
+    ):
+        reply = client.post(
+            "/api/internal/form/correct",
+            json={"form": form, "text": text, "filled": filled},
+            headers=AUTH,
+        ).json()
+        assert reply["field"] and reply["value"] is None
+        assert "13900001111" not in reply["text"]

@@ -137,3 +137,22 @@ def test_an_impossible_date_typed_into_the_calculator_is_answered_with_why(stack
     assert "哪天出生" in last(asked)  # and the date is asked again
     ok = say(stack, sender, "2月28号")
     assert "2月没有30号" not in texts(ok) and "顺产" in last(ok), ok
+
+
+def test_a_correction_at_the_summary_with_the_new_value_shows_the_summary_again(
+    stack: Stack,
+) -> None:
+    sender = new_sender()
+    say(stack, sender, "我要投诉")
+    say(stack, sender, STORY)
+    say(stack, sender, "小海豚托育园")
+    say(stack, sender, "平地镇")
+    say(stack, sender, "昨天中午")
+    first = texts(say(stack, sender, "不留"))
+    assert "机构：小海豚托育园" in first
+    fixed = texts(say(stack, sender, "机构名字写错了 是小海星 海星的星"))
+    assert "小海星" in fixed and "机构：小海星" in fixed, fixed  # no question in between
+    done = say(stack, sender, "确认提交")
+    assert TICKET_RE.search(texts(done))
+    [row] = stored(stack, sender)
+    assert row["institution"] == "小海星"
