@@ -225,7 +225,8 @@ class ActionCorrectComplaint(Action):
         if not field:
             return []
         events: list[EventType] = [
-            SlotSet(field, reply.get("value")),  # the new value when the message gave it, else asked again
+            # the new value when the message gave it, else None: the form asks again
+            SlotSet(field, reply.get("value")),
             SlotSet("complaint_confirm", None),
             SlotSet("complaint_shown", None),
             SlotSet("complaint_edit", None),

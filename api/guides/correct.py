@@ -16,12 +16,15 @@ from knowledge.text import normalize
 DATA_FILE = Path(__file__).resolve().parent / "data" / "form_fields.yml"
 EDIT_WHICH = "您想改哪一项？点下面的按钮，或者直接说「……说错了，是……」。"
 EDIT_FIELD = "好的，重新说一下{label}。"
-EDIT_DONE = "好的，{label}改成「{value}」了。"  # as the complaint reader says it (complaint_form.yml)
+# as the complaint reader says it (complaint_form.yml)
+EDIT_DONE = "好的，{label}改成「{value}」了。"
 # short free-text fields taken as said; the story, the phone (checked and masked by the reader) and the
 # guides' answers (dates, choices) are asked again and read by their readers
 VALUE_SLOTS = frozenset({"complaint_institution", "complaint_place", "complaint_when"})
 # 「……说错了，是……」: the new value follows 是/改成/应该是 after the field's name
-_NEW_VALUE = re.compile(r"(?:应该是|改成|改为|换成|其实是|是)\s*[「“\"']?(?P<value>[^「」“”\"'，,。；;！!？?\s]+)")
+_NEW_VALUE = re.compile(
+    r"(?:应该是|改成|改为|换成|其实是|是)\s*[「“\"']?(?P<value>[^「」“”\"'，,。；;！!？?\s]+)"
+)
 NOTHING_YET = "还没有填过的内容可改，接着回答下面的问题就行。"
 
 
