@@ -12,7 +12,7 @@ from actions.app_client import AppClient, AppUnavailable
 from actions.guide_common import GUIDE_FORMS, utter_unavailable
 from actions.leave_calculator import recompute_leave
 from actions.operator_guide import recompute_checklist
-from actions.payload import latest_text, relay
+from actions.payload import latest_intent, latest_text, relay
 
 FORM_FIELDS = {
     "leave_calculator_form": (
@@ -64,7 +64,8 @@ class ActionCorrectGuide(Action):
         try:
             if guide == "operator":
                 return await recompute_checklist(client, dispatcher, tracker)
-            return await recompute_leave(client, dispatcher, tracker)
+            followed = latest_intent(tracker) != "correct"
+            return await recompute_leave(client, dispatcher, tracker, or_answer=followed)
         except AppUnavailable:
             utter_unavailable(dispatcher, client)
             return []

@@ -18,7 +18,7 @@ from actions.guide_common import (
     latest_text,
     utter_unavailable,
 )
-from actions.payload import relay, send
+from actions.payload import nlu_request, relay, send
 
 SLOTS = ("leave_event", "leave_date", "leave_delivery", "leave_babies", "leave_months")
 BIRTH_SLOTS = ["leave_event", "leave_date", "leave_delivery", "leave_babies"]
@@ -61,13 +61,21 @@ async def send_result(
     """Ask the app to compute and send the result with its rules and sources."""
     reply = await client.post("/api/internal/leave", leave_body(slots))
     relay(dispatcher, reply, kind="form")
-    return [SlotSet("guide_last", "leave")]
+    topic = [SlotSet("topic", reply["topic"])] if reply.get("topic") else []
+    return [SlotSet("guide_last", "leave"), *topic]
 
 
 async def recompute_leave(
-    client: AppClient, dispatcher: CollectingDispatcher, tracker: Tracker
+    client: AppClient,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    *,
+    or_answer: bool = False,
 ) -> list[EventType]:
-    """A correction after the result was sent: apply the recognised facts and compute again."""
+    """A correction after the result was sent: apply the recognised facts and compute again.
+
+    `or_answer`: the message only followed the result (「那我老公呢」) — with no fact to apply it is a
+    question, answered from the knowledge base like any other."""
     parsed = await client.post(
         "/api/internal/leave/parse",
         {"text": latest_text(tracker), "event": tracker.get_slot("leave_event")},
@@ -76,6 +84,10 @@ async def recompute_leave(
         send(dispatcher, "form", parsed["date_error"])
         return []
     events = parsed_events(parsed)
+    if not events and or_answer:
+        answer = await client.post("/api/internal/answer", nlu_request(tracker))
+        relay(dispatcher, answer)
+        return [SlotSet("topic", answer["topic"])] if answer.get("topic") else []
     if not events:
         dispatcher.utter_message(response="utter_correct_what")
         return []

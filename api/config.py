@@ -85,7 +85,9 @@ class Settings(BaseSettings):
     login_ip_window_minutes: int = 15
     repeat_window_days: int = 30
     # public status lookup (api/complaints/limits.py): rates per address and per ticket, lock
-    lookup_rate_address: str = "10/minute;60/day"
+    # per address: generous enough for a shared address (an office, a campus NAT); the per-ticket rate and
+    # lock below are what protect a PIN
+    lookup_rate_address: str = "30/minute;300/day"
     lookup_rate_ticket: str = "10/minute;30/day"
     lookup_max_failures: int = 5
     lookup_lock_minutes: int = 1440

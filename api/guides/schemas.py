@@ -107,6 +107,8 @@ class LeaveReply(BaseModel):
     last_day: dt.date | None = None
     father_last_day: dt.date | None = None
     rules_applied: list[str]
+    # the knowledge-base entry a follow-up question (「那男方呢」) is read against
+    topic: str = "maternity-leave-total"
 
 
 class ClarifyRequest(AnswerRequest):

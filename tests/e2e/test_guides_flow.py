@@ -134,3 +134,13 @@ def test_a_leave_question_with_the_birth_date_is_answered_at_once_then_refined(
     assert "难产或多胞胎" in text
     refined = _text(_say(stack, sender, "改一下 难产"))
     assert "203 天" in refined, refined
+
+
+def test_a_question_right_after_the_leave_result_is_answered_not_taken_as_a_correction(
+    stack: Stack,
+) -> None:
+    sender = _sender("leave-then-question")
+    _say(stack, sender, "帮我算一下产假 孩子是今年2月14号生的")
+    then = _say(stack, sender, "那男方有几天")
+    assert then["kind"] == "answer" and any(m.get("sources") for m in then["messages"]), then
+    assert "改哪一项" not in _text(then)
