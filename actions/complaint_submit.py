@@ -23,8 +23,12 @@ def _given(value: str | None) -> str | None:
 
 
 def complaint_payload(tracker: Tracker) -> dict[str, Any]:
-    """The request body, built only from slots so every retry sends the very same body."""
-    payload: dict[str, Any] = {
+    """The request body, built only from slots so every retry sends the very same body.
+
+    No triage: the app triages the text itself when it files the case (the slot only drives the
+    conversation's urgent warning and the facts it pre-fills).
+    """
+    return {
         "text": tracker.get_slot("complaint_text"),
         "institution": _given(tracker.get_slot("complaint_institution")),
         "place": _given(tracker.get_slot("complaint_place")),
@@ -34,10 +38,6 @@ def complaint_payload(tracker: Tracker) -> dict[str, Any]:
         "sender_id": tracker.sender_id,
         "kind": "complaint",
     }
-    triage = tracker.get_slot("complaint_triage")
-    if isinstance(triage, dict):
-        payload["triage"] = triage
-    return payload
 
 
 def lead_line(lead: str | None) -> str:

@@ -43,6 +43,7 @@ from api.wechat.routes import router as wechat_router
 from knowledge import workdays
 from knowledge.clock import today
 from knowledge.safety import model as safety_model
+from knowledge.triage.model import model as triage_model
 
 
 @asynccontextmanager
@@ -55,6 +56,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     _warn_missing_holidays()
     # the emergency detector is loaded (or fitted, once) before the first message
     await asyncio.to_thread(safety_model)
+    # the department model built by `make train` (var/cache, by content hash) is loaded before the first case
+    await asyncio.to_thread(triage_model)
     yield
     await app.state.engine.aclose()
 

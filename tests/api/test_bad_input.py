@@ -140,10 +140,16 @@ def test_a_five_megabyte_triage_is_refused(client, auth_headers, db_session, tri
     assert _count(db_session) == 0
 
 
-def test_a_full_triage_result_still_files_and_round_trips(client, auth_headers, db_session) -> None:
+def test_a_full_triage_result_is_refused_and_the_app_triages_itself(
+    client, auth_headers, db_session
+) -> None:
     text = "托育园收了半年学费，孩子没去几天就说不退了，我叫陈晓，电话13912345678"
     triage = client.post("/api/triage", json={"text": text}, headers=auth_headers).json()
-    r = client.post("/api/complaints", json=_filing(text=text, triage=triage), headers=auth_headers)
+    sent = client.post(
+        "/api/complaints", json=_filing(text=text, triage=triage), headers=auth_headers
+    )
+    assert sent.status_code == 422
+    r = client.post("/api/complaints", json=_filing(text=text), headers=auth_headers)
     assert r.status_code == 201, r.text
     record = client.get(f"/api/complaints/{r.json()['ticket']}", headers=auth_headers).json()
     assert record["triage"] == triage

@@ -1,6 +1,6 @@
 """Facts pulled from complaints: institution, place, amount, when, child's age."""
 
-from api.triage.service import triage
+from knowledge.triage import triage
 
 
 def test_all_facts() -> None:

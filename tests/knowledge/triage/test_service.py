@@ -2,8 +2,8 @@
 
 import pytest
 
-from api.triage.loader import load_departments
-from api.triage.service import triage
+from knowledge.triage import triage
+from knowledge.triage.loader import load_departments
 
 CASES = [
     ("交了半年托费，现在不去了一分不退", ["区市场监管局"]),

@@ -3,8 +3,8 @@
 from collections import Counter
 from typing import Any
 
-from api.triage.evaluate import score
-from api.triage.loader import load_categories, load_departments
+from knowledge.triage.evaluate import score
+from knowledge.triage.loader import load_categories, load_departments
 
 
 def _report(name: str, result: dict[str, Any]) -> None:

@@ -8,7 +8,7 @@ import yaml
 
 # the reviewed complaints live beside the triage data: the emergency detector learns from their tuning part
 LABELLED = (
-    Path(__file__).resolve().parents[2]
+    Path(__file__).resolve().parents[3]
     / "knowledge"
     / "data"
     / "triage"
