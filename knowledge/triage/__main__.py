@@ -18,10 +18,12 @@ def main(argv: list[str]) -> int:
         complaints_of,
         confusion_table,
         cross_validated,
+        facts_accuracy,
         score,
         summary,
         with_model,
     )
+    from knowledge.triage.loader import TRIAGE
     from knowledge.triage.model import held_out_model, model
 
     if not argv or argv[0] not in {"build", "evaluate"}:
@@ -47,6 +49,10 @@ def main(argv: list[str]) -> int:
     result = score(items, predict=with_model(held))
     print(summary("held-out split (never fitted on)", result, failures="-v" in argv))
     print(confusion_table(result["confusion"]))
+    right, total, misses = facts_accuracy(TRIAGE / "facts_labelled.yml")
+    print(
+        f"facts on facts_labelled.yml: {right}/{total} fields right ({right / total:.3f}); misses {misses}"
+    )
     for arg in argv[1:]:
         path = Path(arg)
         if not path.is_file():

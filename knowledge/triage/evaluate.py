@@ -133,3 +133,22 @@ def summary(name: str, result: Mapping[str, Any], *, failures: bool = False) -> 
         for fail in result.get("failures", []):
             line += f"\n  want {fail['expected']} got {fail['got']} ({fail['category']}) {fail['text'][:50]}"
     return line
+
+
+def facts_accuracy(path: Path) -> tuple[int, int, list[tuple[str, str | None, str | None]]]:
+    """Fields right / fields scored on a labelled facts file (items: text + facts), and the misses."""
+    from knowledge.text import normalize
+    from knowledge.triage.facts import FACT_KEYS, extract_facts
+
+    items = yaml.safe_load(path.read_text(encoding="utf-8"))["items"]
+    right = total = 0
+    misses: list[tuple[str, str | None, str | None]] = []
+    for item in items:
+        got = extract_facts(text=normalize(item["text"]))
+        for key in FACT_KEYS:
+            want = item["facts"].get(key)
+            total += 1
+            right += got.get(key) == want
+            if got.get(key) != want:
+                misses.append((key, want, got.get(key)))
+    return right, total, misses

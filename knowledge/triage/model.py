@@ -27,6 +27,7 @@ import os
 import pickle
 import re
 import tempfile
+import warnings
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -106,6 +107,7 @@ class Model:
         assist_categories = {
             d: max((c for c in self.categories if leads[c] == d), key=lambda c: cat_p[c])
             for d, _ in assists
+            if d in leads.values()  # 区财政局, 区妇联 only ever assist: no category of their own
         }
         return Reading(
             assist_words={
@@ -381,7 +383,9 @@ def _folds(items: list[LabelledComplaint]) -> list[tuple[np.ndarray, np.ndarray]
     counts = {d: int((leads == d).sum()) for d in set(leads)}
     strata = np.asarray([d if counts[d] >= FOLDS else "(rare)" for d in leads])
     split = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
-    return list(split.split(np.zeros(len(items)), strata))
+    with warnings.catch_warnings():  # the pooled rare leads may number fewer than FOLDS
+        warnings.simplefilter("ignore", UserWarning)
+        return list(split.split(np.zeros(len(items)), strata))
 
 
 def _pair_targets(
@@ -546,11 +550,11 @@ def _clause_vectors(quotes: tuple[str, ...]) -> np.ndarray:
 
 
 def fingerprint(items: list[LabelledComplaint]) -> str:
-    """Content hash of the examples, the triage data files and this code: any change refits."""
+    """Content hash of the examples, the triage data files and VERSION (bumped when features change)."""
     digest = hashlib.sha256(VERSION.encode())
     for item in items:
         digest.update(item.model_dump_json().encode())
-    for path in (DEPARTMENTS, TRIAGE / "categories.yml", Path(__file__)):
+    for path in (DEPARTMENTS, TRIAGE / "categories.yml"):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

@@ -1,4 +1,4 @@
-"""Shared fixtures for triage tests: the labelled complaints and the held-out split."""
+"""Shared fixtures for triage tests: the labelled complaints, the fixed held-out split, the models."""
 
 from pathlib import Path
 from typing import Any
@@ -6,34 +6,36 @@ from typing import Any
 import pytest
 import yaml
 
-# the reviewed complaints live beside the triage data: the emergency detector learns from their tuning part
-LABELLED = (
-    Path(__file__).resolve().parents[3]
-    / "knowledge"
-    / "data"
-    / "triage"
-    / "labelled_complaints.yml"
-)
+from knowledge.triage.data import LABELLED, split
+from knowledge.triage.model import Model, held_out_model, model
+
+__all__ = ["LABELLED", "load_complaints"]
 
 
-def load_complaints() -> list[dict[str, Any]]:
-    """All labelled complaints of knowledge/data/triage/labelled_complaints.yml."""
-    return yaml.safe_load(LABELLED.read_text(encoding="utf-8"))["complaints"]
+def load_complaints(path: Path = LABELLED) -> list[dict[str, Any]]:
+    """All labelled complaints of one file (default knowledge/data/triage/labelled_complaints.yml)."""
+    return list(yaml.safe_load(path.read_text(encoding="utf-8"))["complaints"])
 
 
 @pytest.fixture(scope="session")
 def complaints() -> list[dict[str, Any]]:
-    """Every labelled complaint."""
+    """Every labelled complaint of labelled_complaints.yml."""
     return load_complaints()
 
 
 @pytest.fixture(scope="session")
-def holdout(complaints: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Every third complaint: never looked at while tuning the signal weights."""
-    return [c for i, c in enumerate(complaints) if i % 3 == 2]
+def holdout() -> list[dict[str, Any]]:
+    """The held-out part of both labelled files: never fitted on, never used to choose anything."""
+    return [c.model_dump() for c in split()[1]]
 
 
 @pytest.fixture(scope="session")
-def tuning(complaints: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The complaints the signal weights were tuned on."""
-    return [c for i, c in enumerate(complaints) if i % 3 != 2]
+def shipped() -> Model:
+    """The department model the app loads (fitted on every reviewed complaint)."""
+    return model()
+
+
+@pytest.fixture(scope="session")
+def train_only() -> Model:
+    """The same model fitted on the train part only."""
+    return held_out_model()

@@ -1,20 +1,16 @@
-"""Triage quality on the labelled complaints: held-out split, full set, balance of the set."""
+"""Triage quality on our labelled complaints: the held-out split, the k-fold figures, the set's balance."""
 
 from collections import Counter
 from typing import Any
 
-from knowledge.triage.evaluate import score
+from knowledge.triage.data import split
+from knowledge.triage.evaluate import cross_validated, score, summary, with_model
 from knowledge.triage.loader import load_categories, load_departments
+from knowledge.triage.model import THRESHOLD_GRID, Model
 
-
-def _report(name: str, result: dict[str, Any]) -> None:
-    """Print the metrics (visible with pytest -s or in -rA output)."""
-    keys = ("n", "lead_accuracy", "set_accuracy", "urgent_recall", "urgent_precision")
-    print(f"\n[{name}] " + ", ".join(f"{k}={result[k]}" for k in keys))
-    for fail in result["failures"]:
-        print(
-            f"  miss: want {fail['expected']} got {fail['got']} ({fail['category']}) {fail['text'][:40]}"
-        )
+# floors under the measured figures (see the report of `python -m knowledge.triage evaluate`)
+LEAD_MIN = 0.88
+SET_MIN = 0.82
 
 
 def test_labelled_set_is_large_balanced_and_canonical(complaints: list[dict[str, Any]]) -> None:
@@ -31,18 +27,28 @@ def test_labelled_set_is_large_balanced_and_canonical(complaints: list[dict[str,
     assert sum(c["urgency"] == "urgent" for c in complaints) >= 25
 
 
-def test_holdout_accuracy(holdout: list[dict[str, Any]]) -> None:
-    result = score(holdout)
-    _report("holdout", result)
-    assert result["lead_accuracy"] >= 0.85
-    assert result["set_accuracy"] >= 0.75
+def test_split_is_fixed_disjoint_and_large_enough() -> None:
+    train, held = split()
+    assert len(held) >= 300 and len(train) >= 1000
+    assert not {c.text for c in train} & {c.text for c in held}
+    assert split() == (train, held)
+
+
+def test_holdout_accuracy(holdout: list[dict[str, Any]], train_only: Model) -> None:
+    result = score(holdout, predict=with_model(train_only))
+    print("\n" + summary("held-out", result, failures=True))
+    assert result["lead_accuracy"] >= LEAD_MIN
+    assert result["set_accuracy"] >= SET_MIN
     assert result["urgent_recall"] >= 0.9
     assert result["urgent_precision"] >= 0.6
 
 
-def test_tuning_split_accuracy(tuning: list[dict[str, Any]]) -> None:
-    result = score(tuning)
-    _report("tuning", result)
-    assert result["lead_accuracy"] >= 0.9
-    assert result["set_accuracy"] >= 0.85
-    assert result["urgent_recall"] >= 0.95
+def test_cross_validated_figures_and_the_trained_threshold(train_only: Model) -> None:
+    train, _ = split()
+    cv = cross_validated(train_only, train)
+    print(f"\n{cv['folds']}-fold: lead {cv['lead_accuracy']} set {cv['set_accuracy']}")
+    assert cv["n"] == len(train)
+    assert cv["lead_accuracy"] >= LEAD_MIN and cv["set_accuracy"] >= SET_MIN
+    # the assist threshold is the artefact's own, chosen on out-of-fold predictions
+    assert train_only.assist_threshold == cv["assist_threshold"] in THRESHOLD_GRID
+    assert sum(sum(row.values()) for row in cv["confusion"].values()) == len(train)
