@@ -18,7 +18,7 @@ export PYTHONWARNINGS ?= ignore
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install run test train overrides lint format eval kb-check shell bench admin validate clean chromium test-app test-engine test-stories test-nlu db secrets
+.PHONY: help install run test train vocab overrides lint format eval kb-check shell bench admin validate clean chromium test-app test-engine test-stories test-nlu db secrets
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,7 +43,7 @@ chromium: ## Debian's chromium for page tests (Playwright drives it; no browser 
 
 # Train only when the NLU/dialogue data or pipeline changed (content hash, not timestamps).
 # `python -m api.cli train`: one progress line (component, epoch), the full output in var/train.log.
-models/.fingerprint: $(ENGINE)/.installed $(APP)/.installed $(TRAIN_INPUTS)
+models/.fingerprint: vocab $(ENGINE)/.installed $(APP)/.installed $(TRAIN_INPUTS)
 	@mkdir -p models
 	@new=$$(cat $(TRAIN_INPUTS) | sha256sum | cut -c1-16); \
 	if [ -f $(MODEL) ] && [ "$$(cat models/.fingerprint 2>/dev/null)" = "$$new" ]; then \
@@ -52,6 +52,10 @@ models/.fingerprint: $(ENGINE)/.installed $(APP)/.installed $(TRAIN_INPUTS)
 		echo "      training the model ($$new; ~1.5 min on 2 cores)"; \
 		$(APY) -m api.cli train && echo "$$new" > models/.fingerprint; \
 	fi
+
+# the engine's department lookups, synonyms and jieba words come from the one department list (before the hash above)
+vocab: $(APP)/.installed ## regenerate the engine's department vocabulary from knowledge/data/triage/departments.yml
+	@$(APY) -m knowledge.triage.vocab
 
 # reviewed staff corrections beyond knowledge/data/triage/corrections.yml: `make train TRIAGE_EXTRA=var/triage/overrides.yml`
 TRIAGE_EXTRA ?=

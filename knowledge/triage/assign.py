@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from knowledge.safety import detect
 from knowledge.text import normalize
 from knowledge.triage.classifier import score_categories
@@ -24,14 +26,39 @@ def _quote(words: list[str], limit: int = MAX_WORDS) -> str:
     return "".join(f"「{w}」" for w in words[:limit])
 
 
-def _evidence(norm: str, category: str, learned: list[str]) -> list[str]:
-    """The category's keyword signals found in the text first, then the model's strongest n-grams."""
-    hits = next((list(s.hits) for s in score_categories(text=norm) if s.name == category), [])
+def _dedupe(words: list[str]) -> list[str]:
+    """The words in order, without one that contains or is contained in an earlier one."""
     out: list[str] = []
-    for word in [*hits, *learned]:
+    for word in words:
         if word and not any(word in kept or kept in word for kept in out):
             out.append(word)
     return out[:MAX_WORDS]
+
+
+def _evidence(norm: str, category: str, learned: list[str]) -> list[str]:
+    """The category's keyword signals found in the text first, then the model's strongest n-grams."""
+    hits = next((list(s.hits) for s in score_categories(text=norm) if s.name == category), [])
+    return _dedupe([*hits, *learned])
+
+
+def _readable(norm: str) -> bool:
+    """Whether the text has any word at all (a Chinese character or a Latin letter) to triage on."""
+    return bool(re.search(r"[\u4e00-\u9fffa-z]", norm))
+
+
+def _fallback() -> tuple[str, list[DepartmentOut]]:
+    """Nothing to read (「？？？」, emoji only): the fallback category and its lead, the coordinator."""
+    categories = load_categories()
+    category = next(c for c in categories.categories if c.name == categories.fallback)
+    duty = _duty(category.lead, category, {})
+    reason = (
+        f"投诉中未识别出具体问题，归为「{category.name}」类，按综合监管转牵头部门{category.lead}，"
+        f"由其会同相关部门核实处理"
+    )
+    lead = DepartmentOut(
+        name=category.lead, role="lead", reason=reason, basis=_cite(category.lead, duty)
+    )
+    return category.name, [lead]
 
 
 def _cite(department: str, duty: Duty) -> str:
@@ -70,12 +97,19 @@ def _departments(norm: str, reading: Reading, used: Model) -> list[DepartmentOut
             name=reading.lead, role="lead", reason=lead_reason, basis=_cite(reading.lead, lead_duty)
         )
     ]
+    conditional = {c.department: c for c in category.conditional_assists}
     for dep, p in reading.assists:
         other = by_name.get(reading.assist_categories.get(dep, ""))
-        rule_names = {*category.assists, *(c.department for c in category.conditional_assists)}
+        rule_names = {*category.assists, *conditional}
         duty = _duty(dep, category if dep in rule_names else other, reading.duty_sims)
         hint = _evidence(norm, other.name, reading.assist_words.get(dep, [])) if other else []
+        rule = conditional.get(dep)
+        # a department the lead category calls in on some words: those words, in the order written
+        called = sorted((w for w in rule.when if w in norm), key=norm.index) if rule else []
+        hint = _dedupe([*called, *hint])
         shown = f"文中{_quote(hint, 3)}" if hint else "文中所述情况"
+        if called and rule is not None:
+            shown += f"（{rule.label}）"
         out.append(
             DepartmentOut(
                 name=dep,
@@ -102,13 +136,17 @@ def triage(*, text: str, department_model: Model | None = None) -> TriageResult:
     danger = detect(text, complaint=True)
     rules = assess(text=norm)
     urgent = (rules.urgency == "urgent" and danger.is_emergency) or danger.p_emergency >= CONFIDENT
-    used = department_model or model()
-    reading = used.read(text)
+    if _readable(norm):
+        used = department_model or model()
+        reading = used.read(text)
+        category, departments = reading.category, _departments(norm, reading, used)
+    else:
+        category, departments = _fallback()
     return TriageResult(
-        departments=_departments(norm, reading, used),
+        departments=departments,
         urgency="urgent" if urgent else "normal",
         urgency_signals=list(dict.fromkeys([*danger.signals, *rules.signals])) if urgent else [],
-        category=reading.category,
+        category=category,
         facts=Facts(**extract_facts(text=norm)),
         pii=[PiiOut(type=p.type, span=(p.start, p.end)) for p in detect_pii(text)],
     )

@@ -38,7 +38,7 @@ import numpy as np
 from knowledge.embed import embed_queries
 from knowledge.text import normalize
 from knowledge.triage.classifier import score_categories
-from knowledge.triage.loader import DEPARTMENTS, TRIAGE, load_categories, load_departments
+from knowledge.triage.loader import TRIAGE, load_categories, load_departments
 from knowledge.triage.models import LabelledComplaint
 
 logger = logging.getLogger(__name__)
@@ -550,12 +550,14 @@ def _clause_vectors(quotes: tuple[str, ...]) -> np.ndarray:
 
 
 def fingerprint(items: list[LabelledComplaint]) -> str:
-    """Content hash of the examples, the triage data files and VERSION (bumped when features change)."""
+    """Content hash of the examples, what the model reads of the data files and VERSION (bumped when
+    features change). Of departments.yml only names and duties count: an alias edit needs no refit."""
     digest = hashlib.sha256(VERSION.encode())
     for item in items:
         digest.update(item.model_dump_json().encode())
-    for path in (DEPARTMENTS, TRIAGE / "categories.yml"):
-        digest.update(path.read_bytes())
+    for dep in load_departments().values():
+        digest.update(dep.model_dump_json(include={"name", "duties"}).encode())
+    digest.update((TRIAGE / "categories.yml").read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -3,7 +3,7 @@
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class Duty(BaseModel):
@@ -25,7 +25,20 @@ class Department(BaseModel):
     name: str
     short: str
     aliases: list[str] = Field(default_factory=list)
+    # aliases that name the department only in context (a bare topic word such as 消防): triage and the
+    # knowledge base read them, the chat engine's generated entity vocabulary leaves them out
+    ambiguous: list[str] = Field(default_factory=list)
     duties: list[Duty]
+
+    @model_validator(mode="after")
+    def _ambiguous_are_aliases(self) -> "Department":
+        """Every ambiguous word is one of the department's own aliases."""
+        unknown = set(self.ambiguous) - {self.short, *self.aliases}
+        if unknown:
+            raise ValueError(
+                f"{self.name}: ambiguous words that are not aliases: {sorted(unknown)}"
+            )
+        return self
 
 
 class ConditionalAssist(BaseModel):

@@ -37,20 +37,18 @@ CASES = [
 ]
 
 
+# departments that may be added (the labelled sets' also_ok): certificate complaints are labelled 人社
+# with 卫健 allowed, as its duty covers training the staff
+ALSO_OK = {"保育员都没有资格证，无证上岗": {"区卫生健康局"}}
+
+
 @pytest.mark.parametrize(("text", "expected"), CASES)
-@pytest.mark.xfail(
-    reason="keyword-era expectation, not yet re-checked against the learned model (issue 16)",
-    strict=False,
-)
 def test_routing(text: str, expected: list[str]) -> None:
     got = [d.name for d in triage(text=text).departments]
-    assert got == expected
+    assert got[0] == expected[0]
+    assert set(expected) <= set(got) <= set(expected) | ALSO_OK.get(text, set()), got
 
 
-@pytest.mark.xfail(
-    reason="keyword-era expectation, not yet re-checked against the learned model (issue 16)",
-    strict=False,
-)
 def test_first_is_lead_rest_assist_and_every_basis_is_a_duty_quote() -> None:
     result = triage(text="幼儿园中午的饭菜变质，好几个孩子呕吐拉肚子送医院了")
     roles = [d.role for d in result.departments]
@@ -60,7 +58,8 @@ def test_first_is_lead_rest_assist_and_every_basis_is_a_duty_quote() -> None:
         assert any(q in dep.basis for q in quotes), dep.basis
         assert dep.reason
     assert "食品安全" in result.departments[0].reason
-    assert "呕吐" in result.departments[1].reason
+    # the assist quotes the words that call 卫健 in (the category's conditional assist), not n-grams
+    assert "呕吐" in result.departments[1].reason and "疑似食物中毒" in result.departments[1].reason
 
 
 def test_reason_names_matched_words() -> None:
@@ -76,10 +75,6 @@ def test_several_problems_add_assists() -> None:
     assert {"区市场监管局", "仁和区消防救援大队"} <= set(names)
 
 
-@pytest.mark.xfail(
-    reason="keyword-era expectation, not yet re-checked against the learned model (issue 16)",
-    strict=False,
-)
 def test_abuse_outranks_fees_in_one_message() -> None:
     result = triage(text="交了三个月学费不给退，昨天老师还打了我家孩子一巴掌")
     assert result.departments[0].name == "市公安局仁和区分局"
@@ -92,12 +87,9 @@ def test_traditional_and_emoji() -> None:
     assert result.departments[0].name == "区市场监管局"
 
 
-@pytest.mark.xfail(
-    reason="keyword-era expectation, not yet re-checked against the learned model (issue 16)",
-    strict=False,
-)
-def test_nothing_recognisable_goes_to_lead_coordinator() -> None:
-    result = triage(text="？？？")
+@pytest.mark.parametrize("text", ["？？？", "😡😡😡!!!", "  。。。"])
+def test_nothing_recognisable_goes_to_lead_coordinator(text: str) -> None:
+    result = triage(text=text)
     assert result.departments[0].name == "区卫生健康局"
     assert result.category == "其他"
     assert "牵头" in result.departments[0].reason
