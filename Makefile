@@ -18,7 +18,7 @@ export PYTHONWARNINGS ?= ignore
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install run test train lint format eval kb-check shell bench admin validate clean chromium test-app test-engine test-stories test-nlu db secrets
+.PHONY: help install run test train vocab overrides lint format eval kb-check shell bench admin validate clean chromium test-app test-engine test-stories test-nlu db secrets
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,7 +43,7 @@ chromium: ## Debian's chromium for page tests (Playwright drives it; no browser 
 
 # Train only when the NLU/dialogue data or pipeline changed (content hash, not timestamps).
 # `python -m api.cli train`: one progress line (component, epoch), the full output in var/train.log.
-models/.fingerprint: $(ENGINE)/.installed $(APP)/.installed $(TRAIN_INPUTS)
+models/.fingerprint: vocab $(ENGINE)/.installed $(APP)/.installed $(TRAIN_INPUTS)
 	@mkdir -p models
 	@new=$$(cat $(TRAIN_INPUTS) | sha256sum | cut -c1-16); \
 	if [ -f $(MODEL) ] && [ "$$(cat models/.fingerprint 2>/dev/null)" = "$$new" ]; then \
@@ -53,8 +53,18 @@ models/.fingerprint: $(ENGINE)/.installed $(APP)/.installed $(TRAIN_INPUTS)
 		$(APY) -m api.cli train && echo "$$new" > models/.fingerprint; \
 	fi
 
-train: models/.fingerprint $(APP)/.installed ## train the Rasa model if its data changed; fit the emergency detector
+# the engine's department lookups, synonyms and jieba words come from the one department list (before the hash above)
+vocab: $(APP)/.installed ## regenerate the engine's department vocabulary from knowledge/data/triage/departments.yml
+	@$(APY) -m knowledge.triage.vocab
+
+# reviewed staff corrections beyond knowledge/data/triage/corrections.yml: `make train TRIAGE_EXTRA=var/triage/overrides.yml`
+TRIAGE_EXTRA ?=
+train: models/.fingerprint $(APP)/.installed ## train the Rasa model if its data changed; fit the emergency detector and the triage model
 	@$(APY) -m knowledge.safety build
+	@TRIAGE_EXTRA=$(TRIAGE_EXTRA) $(APY) -m knowledge.triage build
+
+overrides: $(APP)/.installed ## export staff corrections of triage (training-set format, PII-masked) to var/triage/overrides.yml
+	$(APY) -m api.cli export-overrides --out var/triage/overrides.yml
 
 validate: $(ENGINE)/.installed ## rasa data validate
 	$(ENGINE)/bin/rasa data validate --config config.yml --domain bot/domain --data data/nlu bot/rules bot/stories --fail-on-warnings
@@ -84,7 +94,7 @@ test: install secrets chromium train ## install what is missing and run every te
 	$(MAKE) test-app test-engine
 
 test-app:
-	$(APY) -m pytest tests/knowledge tests/api tests/triage tests/e2e -q -p no:cacheprovider
+	$(APY) -m pytest tests/knowledge tests/api tests/e2e -q -p no:cacheprovider
 
 test-engine:
 	$(EPY) -m pytest tests/actions tests/bot -q -p no:cacheprovider
@@ -112,8 +122,9 @@ format: $(APP)/.installed
 	$(APP)/bin/ruff format api knowledge actions bot tests
 	$(APP)/bin/ruff check --fix api knowledge actions bot tests
 
-eval: install train ## score dev.yml and currency-dev.yml against a freshly started stack; the emergency detector on its sets
+eval: install train ## score dev.yml and currency-dev.yml against a freshly started stack; the emergency detector and triage on their sets
 	$(APY) -m knowledge.safety evaluate $(wildcard ../shared/eval/safety-dev.yml)
+	$(APY) -m knowledge.triage evaluate $(wildcard ../shared/eval/dev.yml ../shared/eval/safety-dev.yml)
 	$(APY) -m tests.e2e.evaluate $(EVAL_ARGS)
 
 shell: install train ## chat in the terminal (starts the stack, then talks through /api/chat)

@@ -46,7 +46,11 @@ def given(value: str | None) -> str | None:
 
 
 def complaint_payload(tracker: Tracker) -> dict[str, Any]:
-    """The request body, built only from slots so every retry sends the very same body."""
+    """The request body, built only from slots so every retry sends the very same body.
+
+    No triage: the app triages the text itself when it files the case (the slot only drives the
+    conversation's urgent warning).
+    """
     payload: dict[str, Any] = {
         "text": tracker.get_slot("complaint_text"),
         "institution": given(tracker.get_slot("complaint_institution")),
@@ -57,9 +61,6 @@ def complaint_payload(tracker: Tracker) -> dict[str, Any]:
         "sender_id": tracker.sender_id,
         "kind": "complaint",
     }
-    triage = tracker.get_slot("complaint_triage")
-    if isinstance(triage, dict):
-        payload["triage"] = triage
     return payload
 
 

@@ -1,4 +1,4 @@
-"""Command line of the app runtime: local secrets, training with progress, migrations, readiness, a terminal chat, admin accounts."""
+"""Command line of the app runtime: local secrets, training with progress, migrations, readiness, a terminal chat, admin accounts, triage overrides."""
 
 from __future__ import annotations
 
@@ -96,6 +96,25 @@ def chat(url: str = typer.Option("", help="app base URL; default from APP_HOST/A
                 console.print(f"   [{i}] {button['title']}")
             for source in message.get("sources") or []:
                 console.print(f"   [dim]依据：{source['doc']} {source['section']}[/dim]")
+
+
+@cli.command("export-overrides")
+def export_overrides(
+    out: str = typer.Option("var/triage/overrides.yml", help="where to write the YAML"),
+) -> None:
+    """Staff corrections of triage in the training-set format (PII-masked), for review and make train."""
+    from pathlib import Path
+
+    from api.db import get_sessionmaker, upgrade_db
+    from api.staff.export import overrides_training_set
+
+    upgrade_db()
+    with get_sessionmaker()() as session:
+        text = overrides_training_set(session)
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    console.print(f"[green]{text.count('- text:')} corrected cases written to {path}[/green]")
 
 
 @cli.command()

@@ -44,6 +44,7 @@ from knowledge import workdays
 from knowledge.clock import today
 from knowledge.complaint_opener import model as opener_model
 from knowledge.safety import model as safety_model
+from knowledge.triage.model import model as triage_model
 
 
 @asynccontextmanager
@@ -58,6 +59,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     await asyncio.to_thread(safety_model)
     # the complaint form's opener model (embeddings cached in var/cache/) is fitted before the first answer
     await asyncio.to_thread(opener_model)
+    # the department model built by `make train` (var/cache, by content hash) is loaded before the first case
+    await asyncio.to_thread(triage_model)
     yield
     await app.state.engine.aclose()
 

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
-import yaml
-
 from knowledge.loader import Knowledge
 from knowledge.models import Entry, ScoredEntry
+from knowledge.triage.loader import department_names
 
-DEPARTMENTS_FILE = Path(__file__).resolve().parent / "data" / "departments.yml"
 PREFERRED_MIN = 0.2
 PREFERRED_OVERRIDE_GAP = 0.15
 GENERIC_DEPARTMENTS = 3
 
 
-@lru_cache(maxsize=1)
 def departments() -> tuple[str, ...]:
-    """Canonical department names, from data/departments.yml (四、组织实施（一）（二）)."""
-    raw = yaml.safe_load(DEPARTMENTS_FILE.read_text(encoding="utf-8"))
-    return tuple(d["name"] for d in raw["departments"])
+    """Canonical department names (四、组织实施（一）（二）), from the triage package's one loader."""
+    return department_names()
 
 
 def named_departments(entry: Entry) -> list[str]:

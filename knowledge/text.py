@@ -41,6 +41,11 @@ def stopwords() -> frozenset[str]:
     return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
 
 
+def to_simplified(text: str) -> str:
+    """Traditional → simplified characters only (same length for almost every text: PII offsets survive)."""
+    return _converter().convert(text)
+
+
 @lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
     """Simplified Chinese, NFKC width folding, lower case and single spaces."""

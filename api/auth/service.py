@@ -14,6 +14,7 @@ from api.auth.models import ROLES, AuditLog, RevokedToken, User
 from api.auth.security import hash_password, verify_password
 from api.config import Settings
 from api.db import utcnow
+from knowledge.triage.loader import department_names as loaded_department_names
 
 log = logging.getLogger(__name__)
 MIN_PASSWORD = 10
@@ -45,10 +46,8 @@ def audit(
 
 
 def department_names() -> list[str]:
-    """Canonical department names from knowledge/data/departments.yml (file order)."""
-    from api.triage.loader import load_departments
-
-    return list(load_departments())
+    """Canonical department names (file order), from the triage domain's one loader."""
+    return list(loaded_department_names())
 
 
 def _check(*, role: str, department: str | None, password: str | None) -> None:

@@ -1,40 +1,20 @@
-"""PII masking for logs and staff views: uses api.triage.pii.mask_pii when present, else a local fallback."""
+"""PII masking for logs and staff views, over the triage domain's detector (knowledge.triage.pii)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
-_PHONE_RE = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)")
-_LANDLINE_RE = re.compile(r"(?<!\d)(0\d{2,3})[\s-]?(\d{3,4})(\d{4})(?!\d)")
-_ID_RE = re.compile(r"(?<![\dA-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![\dA-Za-z])")
-
-
-def _fallback_mask_pii(text: str) -> str:
-    """Mask mobile/landline numbers and 18-digit ID numbers (fallback until api.triage.pii exists)."""
-    text = _ID_RE.sub(lambda m: f"{m.group(1)}********{m.group(3)[-1]}", text)
-    text = _PHONE_RE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
-    return _LANDLINE_RE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
-
-
-def _resolve() -> Callable[[str], str]:
-    """Prefer the shared masker written for triage; fall back to the local one."""
-    try:
-        from api.triage.pii import mask_pii as shared
-    except ImportError:
-        return _fallback_mask_pii
-    return shared
+from knowledge.triage.pii import detect_pii
+from knowledge.triage.pii import mask_pii as domain_mask
 
 
 def mask_pii(text: str) -> str:
-    """Text safe to log or show without revealing phone or ID numbers."""
-    return _resolve()(text)
+    """Text safe to log or show without revealing phone or ID numbers (the domain's one masker)."""
+    return domain_mask(text)
 
 
 def strip_pii(text: str, placeholder: str = "＊") -> str:
     """The text with every PII span replaced by one placeholder: nothing of it left to match."""
-    from api.triage.pii import detect_pii
-
     out: list[str] = []
     cursor = 0
     for span in detect_pii(text):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -33,54 +33,6 @@ def _no_nul(value: str) -> str:
     return check(value)
 
 
-class TriageDepartment(BaseModel):
-    """One department of a triage result (see api/triage/schemas.py DepartmentOut)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: SafeStr = Field(min_length=1, max_length=64)
-    role: SafeStr | None = Field(default=None, max_length=32)
-    reason: SafeStr | None = Field(default=None, max_length=1000)
-    basis: SafeStr | None = Field(default=None, max_length=2000)
-
-
-class TriageFacts(BaseModel):
-    """Facts a triage found in the text."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    institution: SafeStr | None = Field(default=None, max_length=200)
-    place: SafeStr | None = Field(default=None, max_length=200)
-    amount: SafeStr | None = Field(default=None, max_length=100)
-    when: SafeStr | None = Field(default=None, max_length=200)
-    child_age: SafeStr | None = Field(default=None, max_length=100)
-
-
-class TriagePii(BaseModel):
-    """A personal-data span [start, end) in the complaint text."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    type: SafeStr = Field(min_length=1, max_length=32)
-    span: list[Annotated[int, Field(ge=0, le=100_000)]] = Field(min_length=2, max_length=2)
-
-
-class TriageIn(BaseModel):
-    """A triage result sent along with a filing (the /api/triage response, or part of it)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    category: SafeStr | None = Field(default=None, max_length=64)
-    urgency: SafeStr | None = Field(default=None, max_length=16)
-    lead_department: SafeStr | None = Field(default=None, max_length=64)
-    departments: list[TriageDepartment] = Field(default_factory=list, max_length=12)
-    urgency_signals: list[Annotated[SafeStr, Field(max_length=100)]] = Field(
-        default_factory=list, max_length=30
-    )
-    facts: TriageFacts | None = None
-    pii: list[TriagePii] = Field(default_factory=list, max_length=200)
-
-
 Role = Literal["user", "bot", "staff"]
 
 
@@ -95,7 +47,11 @@ class ConversationTurn(BaseModel):
 
 
 class ComplaintCreate(BaseModel):
-    """A complaint or hand-off as filed by the action server, WeChat or the web form."""
+    """A complaint or hand-off as filed by the action server, WeChat or the web form.
+
+    No triage field: the app triages the text itself when the case is filed, so a caller cannot
+    route a case by sending a triage result (an unknown field is a 422).
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -107,7 +63,6 @@ class ComplaintCreate(BaseModel):
     channel: Channel
     sender_id: str | None = Field(default=None, max_length=128)
     kind: Kind = "complaint"
-    triage: TriageIn | None = None
     conversation: list[ConversationTurn] | None = Field(default=None, max_length=100)
 
     @field_validator("text")
@@ -133,10 +88,6 @@ class ComplaintCreate(BaseModel):
         if value is None or not value.strip():
             return None
         return normalise_phone(value)
-
-    def triage_dict(self) -> dict[str, Any] | None:
-        """The triage as sent (only the keys given), for the JSON column."""
-        return None if self.triage is None else self.triage.model_dump(exclude_unset=True)
 
     def conversation_list(self) -> list[dict[str, Any]] | None:
         """The conversation as sent, for the JSON column."""

@@ -98,8 +98,12 @@ def file_complaint(
     idempotency_key: str | None = None,
     actor: str | None = None,
     now: datetime | None = None,
+    triage: dict[str, Any] | None = None,
 ) -> FiledComplaint:
     """Store a complaint or hand-off and commit before returning, so an ack is never lost.
+
+    The app triages the text itself; `triage` is only for in-process callers that already ran the
+    app's triage on this text (phone intake fills blanks from its facts), never a client's result.
 
     A retry with the same `idempotency_key` returns the original case (created=False, no PIN);
     the same key with a different body raises IdempotencyConflict.
@@ -111,8 +115,8 @@ def file_complaint(
             return _replay(existing, digest)
     session.rollback()  # end the read transaction before slow work (triage, PIN hashing)
 
-    given = payload.triage_dict()
-    triage = given if given is not None else run_triage(text=payload.text)
+    if triage is None:
+        triage = run_triage(text=payload.text)
     summary = summarise(triage)
     pin = new_pin()
     pin_hash = hash_pin(pin)

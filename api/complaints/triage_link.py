@@ -1,8 +1,8 @@
-"""Optional link to the triage service: call it when present, and read the fields the store keeps.
+"""The case store's link to triage: the app triages every filed text itself (knowledge.triage).
 
-Assumed contract (api/triage is written separately): `api.triage.service.triage(*, text: str)`
-returns a pydantic model (or dict) with `departments: [{name, role, reason, basis}]`, `urgency`,
-`category` and optionally `lead_department`. Anything missing degrades to None, never to an error.
+`run_triage` returns the domain's result as a dict (`departments: [{name, role, reason, basis}]`,
+`urgency`, `category`, facts, PII spans); `summarise` reads the fields the store keeps. A triage that
+breaks degrades to None, never to a refused complaint.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from typing import Any
+
+from knowledge.triage import triage
 
 log = logging.getLogger(__name__)
 
@@ -27,20 +29,13 @@ class TriageSummary:
 
 
 def run_triage(*, text: str) -> dict[str, Any] | None:
-    """Triage result as a JSON-able dict, or None if the service is absent or fails."""
-    try:
-        from api.triage.service import triage
-    except ImportError:
-        log.info("triage service not available; complaint filed without triage")
-        return None
+    """The app's own triage as a JSON-able dict, or None if it fails."""
     try:
         result = triage(text=text)
     except Exception as exc:  # a complaint is never refused because triage broke
         log.warning("triage failed (%s); complaint filed without triage", type(exc).__name__)
         return None
-    if hasattr(result, "model_dump"):
-        return dict(result.model_dump(mode="json"))
-    return dict(result) if isinstance(result, dict) else None
+    return dict(result.model_dump(mode="json"))
 
 
 def _short(value: Any, limit: int) -> str | None:

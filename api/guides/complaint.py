@@ -5,7 +5,7 @@ turn is the shared reading (api.guides.stepaside: the NLU intent, the emergency 
 message describes what happened is learned (knowledge.complaint_opener, with triage's category signals);
 what a value looks like is checked by shape — a phone number by its digits, a time by the triage time
 expressions and knowledge.dates, a place by the NLU's reviewed `place` vocabulary or a place-suffix name, an
-institution by a name before 托育/园/中心/托管班… (api.triage.facts). A value that fits another field
+institution by a name before 托育/园/中心/托管班… (knowledge.triage.facts). A value that fits another field
 better goes to that field.
 """
 
@@ -25,16 +25,16 @@ from api.guides.correct import Field, field_named, fields
 from api.guides.schemas import ComplaintRead, ComplaintReadRequest, ComplaintSummary, FiledFields
 from api.guides.stepaside import classify_turn, looks_like_question
 from api.kb.schemas import AnswerRead, AnswerRequest
-from api.triage.classifier import score_categories
-from api.triage.facts import extract_facts
-from api.triage.loader import load_fact_rules
-from api.triage.service import triage
 from knowledge.clock import today
 from knowledge.complaint_opener import describes
 from knowledge.dates import parse_date
 from knowledge.models import INTENTS
 from knowledge.safety import detect
 from knowledge.text import normalize
+from knowledge.triage.assign import triage
+from knowledge.triage.classifier import score_categories
+from knowledge.triage.facts import extract_facts
+from knowledge.triage.loader import load_fact_rules
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "complaint_form.yml"
 UNKNOWN = "不知道"

@@ -1,6 +1,6 @@
 """Knowledge service for the API: search, lookup and the answer the action server relays.
 
-"Which department handles this?" questions also go through complaint triage (api.triage): its lead
+"Which department handles this?" questions also go through complaint triage (knowledge.triage): its lead
 department and the duty clauses of its category become routing hints for knowledge.answer.answer().
 """
 
@@ -22,10 +22,6 @@ from api.kb.schemas import (
     SourcesOverview,
     SourceStatus,
 )
-from api.triage.classifier import score_categories
-from api.triage.loader import duty_by_id, load_categories, load_departments
-from api.triage.service import triage
-from api.triage.text import normalize
 from knowledge import workdays
 from knowledge.answer import answer as decide
 from knowledge.clock import today
@@ -41,7 +37,10 @@ from knowledge.scope import (
     asks_leave_question,
     in_domain,
 )
-from knowledge.text import compact
+from knowledge.text import compact, normalize
+from knowledge.triage import triage
+from knowledge.triage.classifier import score_categories
+from knowledge.triage.loader import duty_by_id, load_categories, load_departments
 
 # "Where do I complain" questions often carry no who-word; other intents route only on an explicit who-question.
 ROUTED_INTENTS = frozenset({"ask_complaint_channel"})

@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime
-from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from api.auth.service import audit, department_names
 from api.complaints.models import Complaint
-from api.complaints.schemas import ComplaintCreate, TriageIn
+from api.complaints.schemas import ComplaintCreate
 from api.complaints.service import FiledComplaint, add_event, file_complaint
 from api.complaints.triage_link import run_triage
 from api.db import utcnow
@@ -20,6 +18,7 @@ from api.staff import workflow
 from api.staff.models import CaseTracking
 from api.staff.schemas import ActionRequest, PhoneCaseCreate
 from api.staff.service import Viewer, is_lead, tracking_of
+from knowledge.triage import category_for, category_names
 
 log = logging.getLogger(__name__)
 
@@ -51,27 +50,51 @@ def _reopen_score(complaint: Complaint, tracking: CaseTracking, body: ActionRequ
     return tracking.satisfaction if complaint.state == "已回访" else None
 
 
+def _category_after(complaint: Complaint, chosen: list[str], given: str | None) -> str | None:
+    """The case's category once staff chose these departments: theirs, else one the new lead leads."""
+    if given is not None:
+        if given not in category_names():
+            raise workflow.MissingField(f"不是规范的问题类别：{given}")
+        return given
+    if chosen[0] == complaint.lead_department and complaint.category:
+        return complaint.category
+    return category_for(text=complaint.text, lead=chosen[0]) or complaint.category
+
+
 def _dispatch(
     complaint: Complaint, viewer: Viewer, body: ActionRequest, now: datetime
 ) -> tuple[str, dict[str, object]]:
-    """派单/改派: record the departments (and a triage override); returns the note prefix and data."""
+    """派单/改派: record the departments, the category that follows them and any triage override."""
     chosen = _chosen(complaint, body)
     suggested = suggested_departments(complaint)
-    if body.action == "assign" and suggested and chosen != suggested:
+    machine_category = (complaint.triage or {}).get("category")
+    category = _category_after(complaint, chosen, body.category)
+    changed = (suggested and chosen != suggested) or (
+        machine_category is not None and category != machine_category
+    )
+    if body.action == "assign" and changed:
+        change: dict[str, object] = {"suggested": suggested, "chosen": chosen}
+        if category != machine_category:
+            change["category"] = {"suggested": machine_category, "chosen": category}
         add_event(
             complaint,
             actor=viewer.actor,
             action="triage_override",
             at=now,
-            note=json.dumps({"suggested": suggested, "chosen": chosen}, ensure_ascii=False),
+            note=json.dumps(change, ensure_ascii=False),
         )
     before = list(complaint.departments or [])
-    if body.action == "reassign" and chosen == before:
+    if body.action == "reassign" and chosen == before and category == complaint.category:
         raise workflow.MissingField("「改派」需要选择与现在不同的部门")
     complaint.departments = chosen
     complaint.lead_department = chosen[0][:64]
+    before_category = complaint.category
+    complaint.category = category[:64] if category else None
     prefix = "改派至：" if body.action == "reassign" else "派至："
     data: dict[str, object] = {"departments": chosen}
+    if category != before_category:
+        data["category"] = category
+        data["from_category"] = before_category
     if body.action == "reassign":
         data["from_departments"] = before
     return prefix + "、".join(chosen), data
@@ -162,17 +185,6 @@ def apply_action(
     session.commit()
 
 
-def _triage_in(triage: dict[str, Any] | None) -> TriageIn | None:
-    """The triage result in the filing schema; a result that does not fit is left out, not a 500."""
-    if triage is None:
-        return None
-    try:
-        return TriageIn.model_validate(triage)
-    except ValidationError:
-        log.warning("triage result does not fit the filing schema; case filed without it")
-        return None
-
-
 def file_phone_case(session: Session, *, viewer: Viewer, body: PhoneCaseCreate) -> FiledComplaint:
     """Store a case from a phone call with triage attached; blanks filled from triage facts."""
     triage = run_triage(text=body.text)
@@ -185,6 +197,5 @@ def file_phone_case(session: Session, *, viewer: Viewer, body: PhoneCaseCreate) 
         when=body.when or facts.get("when"),
         channel="phone",
         kind="complaint",
-        triage=_triage_in(triage),
     )
-    return file_complaint(session=session, payload=payload, actor=viewer.actor)
+    return file_complaint(session=session, payload=payload, actor=viewer.actor, triage=triage)

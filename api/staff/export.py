@@ -1,4 +1,4 @@
-"""Exports: the queue as CSV (UTF-8 with BOM, for Excel) and triage overrides as JSON lines."""
+"""Exports: the queue as CSV (UTF-8 with BOM, for Excel), triage overrides as JSON lines and as training data."""
 
 from __future__ import annotations
 
@@ -201,3 +201,50 @@ def triage_overrides(session: Session) -> str:
             + "\n"
         )
     return "".join(lines)
+
+
+def _machine_departments(complaint: Complaint) -> list[str]:
+    """The departments the app's triage suggested, lead first."""
+    raw = (complaint.triage or {}).get("departments") or []
+    names = [d if isinstance(d, str) else (d or {}).get("name") for d in raw]
+    return [str(n) for n in names if n]
+
+
+def corrected_cases(session: Session) -> list[Complaint]:
+    """Complaints whose departments or category staff changed from what triage suggested."""
+    stmt = select(Complaint).where(Complaint.kind == "complaint").order_by(Complaint.id)
+    out = []
+    for complaint in session.scalars(stmt):
+        machine = complaint.triage or {}
+        if not machine or not complaint.departments:
+            continue
+        moved = list(complaint.departments) != _machine_departments(complaint)
+        recategorised = complaint.category != machine.get("category")
+        if moved or recategorised:
+            out.append(complaint)
+    return out
+
+
+def overrides_training_set(session: Session) -> str:
+    """Staff corrections in the format of knowledge/data/triage/*.yml (text PII-masked), for make train.
+
+    Review the file, then add it to knowledge/data/triage/corrections.yml (or pass it as TRIAGE_EXTRA).
+    """
+    import yaml
+
+    items = [
+        {
+            "text": mask_pii(c.text),
+            "departments": list(c.departments or []),
+            "also_ok": [],
+            "urgency": c.urgency if c.urgency in ("urgent", "normal") else "normal",
+            "category": c.category,
+        }
+        for c in corrected_cases(session)
+    ]
+    header = (
+        "# Staff corrections of triage (departments/category changed on 派单/改派), exported from the\n"
+        "# case store; text PII-masked. Review before adding to knowledge/data/triage/corrections.yml.\n"
+    )
+    body = yaml.safe_dump({"complaints": items}, allow_unicode=True, sort_keys=False, width=200)
+    return header + body

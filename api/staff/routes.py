@@ -180,6 +180,15 @@ def triage_overrides(session: SessionDep, _p: HotlineDep) -> Response:
     )
 
 
+@router.get("/triage-overrides.yml")
+def triage_overrides_training(session: SessionDep, _p: HotlineDep) -> Response:
+    """Corrected cases in the triage training-set format (text PII-masked), for `make train`."""
+    return Response(
+        export.overrides_training_set(session).encode("utf-8"),
+        media_type="application/yaml; charset=utf-8",
+    )
+
+
 @router.get("/departments", response_model=list[str])
 def departments(_p: PrincipalDep) -> list[str]:
     """Canonical department names."""

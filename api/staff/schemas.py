@@ -147,6 +147,8 @@ class ActionRequest(BaseModel):
 
     action: ActionName
     departments: list[str] | None = Field(default=None, min_length=1, max_length=8)
+    # 派单/改派 may correct the problem category too; without it the category follows the new lead
+    category: str | None = Field(default=None, min_length=1, max_length=64)
     note: str | None = Field(default=None, max_length=2000)
     satisfaction: int | None = Field(default=None, ge=1, le=5)
     extension_days: int | None = Field(default=None, ge=1, le=30)
@@ -164,7 +166,7 @@ class ActionRequest(BaseModel):
         """Names of the optional fields that carry a value."""
         return {
             k
-            for k in ("departments", "note", "satisfaction", "extension_days", "result")
+            for k in ("departments", "category", "note", "satisfaction", "extension_days", "result")
             if getattr(self, k) is not None
         }
 

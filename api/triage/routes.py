@@ -6,9 +6,9 @@ from fastapi import APIRouter, Depends
 
 from api.auth.deps import current_principal
 from api.deps import ServiceAuth
-from api.triage.pii import mask_pii
 from api.triage.schemas import TriageRequest, TriageResponse
 from api.triage.service import triage
+from knowledge.triage.pii import mask_pii
 
 logger = logging.getLogger(__name__)
 

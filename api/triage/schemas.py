@@ -3,9 +3,9 @@
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.safetext import check
-from api.triage.models import Role, Urgency
+from knowledge.triage.models import MAX_TEXT, DepartmentOut, Facts, PiiOut, TriageResult
 
-MAX_TEXT = 5000
+__all__ = ["MAX_TEXT", "DepartmentOut", "Facts", "PiiOut", "TriageRequest", "TriageResponse"]
 
 
 class TriageRequest(BaseModel):
@@ -29,40 +29,5 @@ class TriageRequest(BaseModel):
         return check(value)
 
 
-class DepartmentOut(BaseModel):
-    """One responsible department; the first in the list leads (主办)."""
-
-    name: str
-    role: Role
-    reason: str
-    basis: str
-
-
-class Facts(BaseModel):
-    """Facts found in the complaint; absent keys were not found."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    institution: str | None = None
-    place: str | None = None
-    amount: str | None = None
-    when: str | None = None
-    child_age: str | None = None
-
-
-class PiiOut(BaseModel):
-    """A personal-data span in the original text, [start, end) character offsets."""
-
-    type: str
-    span: tuple[int, int]
-
-
-class TriageResponse(BaseModel):
+class TriageResponse(TriageResult):
     """Departments (lead first), urgency with its signals, category, facts and PII spans."""
-
-    departments: list[DepartmentOut]
-    urgency: Urgency
-    urgency_signals: list[str]
-    category: str
-    facts: Facts
-    pii: list[PiiOut]

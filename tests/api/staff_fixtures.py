@@ -83,10 +83,19 @@ def file_case(db_session: Session) -> Callable[..., str]:
     from api.complaints.schemas import ComplaintCreate
     from api.complaints.service import file_complaint
 
-    def make(text: str, *, created_at: datetime | None = None, **fields: Any) -> str:
+    def make(
+        text: str,
+        *,
+        created_at: datetime | None = None,
+        triage: dict[str, Any] | None = None,
+        **fields: Any,
+    ) -> str:
+        # `triage` pins the routing in-process (as phone intake passes the app's own result);
+        # over HTTP a filing carries no triage at all
         fields.setdefault("channel", "web")
         payload = ComplaintCreate(text=text, **fields)
-        return file_complaint(session=db_session, payload=payload, now=created_at).complaint.ticket
+        filed = file_complaint(session=db_session, payload=payload, now=created_at, triage=triage)
+        return filed.complaint.ticket
 
     return make
 

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from api.complaints.models import Complaint, ComplaintEvent
 from api.complaints.routes import internal_router, router
-from api.complaints.timelimits import load_time_limits
+from api.complaints.schemas import ComplaintCreate
+from api.complaints.service import file_complaint
 from api.complaints.triage_link import run_triage
 
 TICKET = re.compile(r"^TY\d{8}-\d{4}$")
@@ -65,29 +66,37 @@ def test_create_returns_ticket_pin_and_promise(client, auth_headers, db_session)
     assert [(e.action, e.from_state, e.to_state) for e in row.events] == [("filed", None, "待派单")]
 
 
-def test_supplied_triage_sets_routing_fields_and_urgent_promise(client, auth_headers) -> None:
+def test_a_client_triage_is_refused_the_app_triages_itself(client, auth_headers) -> None:
+    forged = {"category": "收费/退费", "departments": [{"name": "区税务局", "role": "lead"}]}
+    r = client.post("/api/complaints", json=_body(triage=forged), headers=auth_headers)
+    assert r.status_code == 422
+    body = _body(text="托育园的老师拿衣架抽孩子，孩子背上一道道红印")
+    data = client.post("/api/complaints", json=body, headers=auth_headers).json()
+    assert data["lead_department"] == "市公安局仁和区分局"
+    record = client.get(f"/api/complaints/{data['ticket']}", headers=auth_headers).json()
+    assert record["category"] == "治安/虐童/安全防范"
+    assert record["departments"][0] == "市公安局仁和区分局"
+
+
+def test_an_in_process_triage_sets_routing_fields_and_urgent_promise(db_session) -> None:
     triage = {
-        "category": "收费退费",
+        "category": "收费/退费",
         "urgency": "urgent",
         "departments": [
             {"name": "区卫生健康局", "role": "协办", "reason": "备案", "basis": "四、（二）"},
             {"name": "区市场监管局", "role": "lead", "reason": "收费", "basis": "四、（二）"},
         ],
     }
-    r = client.post("/api/complaints", json=_body(triage=triage), headers=auth_headers)
-    assert r.status_code == 201
-    data = r.json()
-    assert data["lead_department"] == "区市场监管局"
-    assert data["urgency"] == "urgent"
-    urgent = load_time_limits().levels["urgent"].reply
-    assert data["expected_reply"] == f"{urgent.describe()}答复"
-    record = client.get(f"/api/complaints/{data['ticket']}", headers=auth_headers).json()
-    assert record["departments"] == ["区卫生健康局", "区市场监管局"]
-    assert record["category"] == "收费退费"
-    assert record["triage"] == triage
+    payload = ComplaintCreate(**_body())
+    row = file_complaint(session=db_session, payload=payload, triage=triage).complaint
+    assert row.lead_department == "区市场监管局"
+    assert row.urgency == "urgent"
+    assert row.departments == ["区卫生健康局", "区市场监管局"]
+    assert row.category == "收费/退费"
+    assert row.triage == triage
 
 
-def test_without_triage_uses_triage_service_if_present(client, auth_headers) -> None:
+def test_the_stored_triage_is_the_apps_own(client, auth_headers) -> None:
     body = _body(text="想问下托育补贴咋申请 顺便投诉下园长态度差")
     data = client.post("/api/complaints", json=body, headers=auth_headers).json()
     record = client.get(f"/api/complaints/{data['ticket']}", headers=auth_headers).json()

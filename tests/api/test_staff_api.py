@@ -111,7 +111,8 @@ def test_phone_intake_attaches_triage(client, bearer) -> None:
 def test_assign_override_is_recorded_and_exported(client, bearer, file_case) -> None:
     ticket = file_case(FEE, phone="13812345678")
     hotline = bearer("rexian01")
-    suggested = client.get(f"/api/staff/cases/{ticket}", headers=hotline).json()["departments"]
+    before = client.get(f"/api/staff/cases/{ticket}", headers=hotline).json()
+    suggested = before["departments"]
     chosen = ["区教育和体育局", "区市场监管局"]
     assert chosen != suggested
     r = client.post(
@@ -121,7 +122,14 @@ def test_assign_override_is_recorded_and_exported(client, bearer, file_case) -> 
     )
     assert r.status_code == 200 and r.json()["lead_department"] == "区教育和体育局"
     override = next(e for e in r.json()["events"] if e["action"] == "triage_override")
-    assert json.loads(override["note"]) == {"suggested": suggested, "chosen": chosen}
+    # a new lead moves the category to one that department leads; the override records both
+    category = {"suggested": before["category"], "chosen": r.json()["category"]}
+    assert category["chosen"] != category["suggested"]
+    assert json.loads(override["note"]) == {
+        "suggested": suggested,
+        "chosen": chosen,
+        "category": category,
+    }
     lines = client.get("/api/staff/triage-overrides.jsonl", headers=hotline).text.splitlines()
     record = json.loads(lines[0])
     assert record["ticket"] == ticket and record["chosen"] == chosen

@@ -26,7 +26,8 @@ pytestmark = pytest.mark.engine
 ROOT = Path(__file__).resolve().parents[2]
 NLU_DIR = ROOT / "data" / "nlu"
 ENTITIES_FILE = ROOT / "bot" / "lookup" / "entities.yml"
-USERDICT = ROOT / "bot" / "dictionary" / "userdict.txt"
+DICTIONARY = ROOT / "bot" / "dictionary"  # JiebaTokenizer loads every file here
+USERDICTS = sorted(DICTIONARY.glob("*.txt"))  # userdict.txt by hand, departments.txt generated
 
 MIN_EXAMPLES = 35
 
@@ -230,7 +231,8 @@ def test_regexes_reject_lookalikes(training_data: TrainingData) -> None:
 def test_entity_annotations_align_with_jieba_tokens(training_data: TrainingData) -> None:
     """Rasa drops entity labels that cut through a token, so every span must sit on jieba boundaries."""
     tokenizer = jieba.Tokenizer()
-    tokenizer.load_userdict(str(USERDICT))
+    for userdict in USERDICTS:
+        tokenizer.load_userdict(str(userdict))
     bad = []
     for message in training_data.intent_examples:
         text = message.get("text")
@@ -289,7 +291,9 @@ def test_userdict_is_well_formed_and_covers_vocabulary(
     vocabulary: dict[str, dict[str, list[str]]],
 ) -> None:
     words: dict[str, Any] = {}
-    for line in USERDICT.read_text(encoding="utf-8").splitlines():
+    assert {p.name for p in USERDICTS} == {p.name for p in DICTIONARY.iterdir()}
+    lines = [line for path in USERDICTS for line in path.read_text(encoding="utf-8").splitlines()]
+    for line in lines:
         parts = line.split(" ")
         assert len(parts) == 3 and parts[1].isdigit() and parts[2].isalpha(), (
             f"bad userdict line: {line!r}"

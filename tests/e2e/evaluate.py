@@ -108,8 +108,8 @@ def score_complaints(
     url: str, complaints: list[dict[str, Any]], verbose: bool, *, token: str
 ) -> dict[str, Any]:
     """Triage each complaint through POST /api/triage on the internal listener (service token)."""
-    from api.triage.evaluate import score
     from api.triage.schemas import TriageResponse
+    from knowledge.triage.evaluate import score
 
     client = httpx.Client(timeout=30, headers={"Authorization": f"Bearer {token}"})
 

@@ -103,10 +103,10 @@ def _staff(url: str, username: str, password: str = PASSWORD) -> httpx.Client:
 
 
 def _file(app: dict[str, str], text: str, phone: str = "13911112222") -> str:
-    """A web complaint filed as the action server files it, triage fixed (lead: 区市场监管局)."""
+    """A web complaint filed as the action server files it (the app triages it: these texts lead to 区市场监管局)."""
     r = httpx.post(
         f"{app['internal']}/api/complaints",
-        json={"text": text, "phone": phone, "channel": "web", "triage": TRIAGE},
+        json={"text": text, "phone": phone, "channel": "web"},
         headers={"Authorization": f"Bearer {SERVICE_TOKEN}"},
         timeout=30,
     )
@@ -319,9 +319,10 @@ def _filed_back(db_url: str, text: str, created_at: datetime, urgency: str) -> s
     from api.db import get_sessionmaker
 
     triage = {**TRIAGE, "urgency": urgency}
-    payload = ComplaintCreate(text=text, channel="phone", triage=triage)
+    payload = ComplaintCreate(text=text, channel="phone")
     with get_sessionmaker(db_url)() as session:
-        return file_complaint(session=session, payload=payload, now=created_at).complaint.ticket
+        filed = file_complaint(session=session, payload=payload, now=created_at, triage=triage)
+        return filed.complaint.ticket
 
 
 def _yellow_start(now: datetime, urgency: str) -> datetime:

@@ -6,7 +6,7 @@ import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher
 
-from api.triage.loader import load_fact_rules, load_pii_rules
+from knowledge.triage.loader import load_fact_rules, load_pii_rules
 
 CJK = r"^[\u4e00-\u9fff]$"
 

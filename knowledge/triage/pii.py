@@ -5,9 +5,9 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from api.triage.loader import load_pii_rules
-from api.triage.nlp import name_matcher, pipeline, trigger_lengths
-from api.triage.text import to_simplified as _to_simplified
+from knowledge.text import to_simplified as _to_simplified
+from knowledge.triage.loader import load_pii_rules
+from knowledge.triage.nlp import name_matcher, pipeline, trigger_lengths
 
 
 @dataclass(frozen=True)

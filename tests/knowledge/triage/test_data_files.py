@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from api.triage.loader import (
+from knowledge.triage.loader import (
     TriageDataError,
     _read,
     load_categories,
@@ -15,11 +15,11 @@ from api.triage.loader import (
     load_pii_rules,
     load_urgency,
 )
-from api.triage.models import UrgencyFile
+from knowledge.triage.models import UrgencyFile
 from tests.canonical import CANONICAL_DEPARTMENTS
 
 PLAN = (
-    Path(__file__).resolve().parents[2]
+    Path(__file__).resolve().parents[3]
     / "knowledge"
     / "data"
     / "sources"

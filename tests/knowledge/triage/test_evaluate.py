@@ -1,6 +1,6 @@
 """evaluate.score computes the README's metrics from labelled items."""
 
-from api.triage.evaluate import score
+from knowledge.triage.evaluate import score
 
 FEES = "托育园乱收费，交了学费不给退"
 ABUSE = "老师打孩子，脸上都是巴掌印"

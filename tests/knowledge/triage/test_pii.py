@@ -2,7 +2,7 @@
 
 import pytest
 
-from api.triage.pii import detect_pii, mask_pii
+from knowledge.triage.pii import detect_pii, mask_pii
 
 
 def _found(text: str) -> list[tuple[str, str]]:

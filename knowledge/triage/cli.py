@@ -1,11 +1,11 @@
-"""Command line: `python -m api.triage.cli "投诉内容"` prints the triage as JSON."""
+"""Command line: `python -m knowledge.triage.cli "投诉内容"` prints the triage as JSON."""
 
 import json
 
 import typer
 
-from api.triage.schemas import MAX_TEXT
-from api.triage.service import triage
+from knowledge.triage.assign import triage
+from knowledge.triage.models import MAX_TEXT
 
 app = typer.Typer(
     add_completion=False, help="托育投诉分办：输出主办/协办部门、紧急程度、要素和个人信息位置。"

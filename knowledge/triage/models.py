@@ -3,7 +3,7 @@
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class Duty(BaseModel):
@@ -25,7 +25,20 @@ class Department(BaseModel):
     name: str
     short: str
     aliases: list[str] = Field(default_factory=list)
+    # aliases that name the department only in context (a bare topic word such as 消防): triage and the
+    # knowledge base read them, the chat engine's generated entity vocabulary leaves them out
+    ambiguous: list[str] = Field(default_factory=list)
     duties: list[Duty]
+
+    @model_validator(mode="after")
+    def _ambiguous_are_aliases(self) -> "Department":
+        """Every ambiguous word is one of the department's own aliases."""
+        unknown = set(self.ambiguous) - {self.short, *self.aliases}
+        if unknown:
+            raise ValueError(
+                f"{self.name}: ambiguous words that are not aliases: {sorted(unknown)}"
+            )
+        return self
 
 
 class ConditionalAssist(BaseModel):
@@ -146,9 +159,68 @@ class FactsFile(BaseModel):
     prefix_stops: list[str]
     generic_names: list[str]
     amount: str
+    # a bare number is an amount only after a price/payment word; `period` keeps 「一个月」 with it
+    amount_in_context: str
     when: str
+    # a time after one of these repeats (每天中午, 天天下午): a routine, not the date of the event
+    recurring_prefixes: list[str] = Field(default_factory=list)
+    when_not_before: list[str] = Field(default_factory=list)
     child_age: str
+    # 「N个月」 is the child's age only next to a child word (or as 「N个月大」), never before a number
+    child_words: list[str] = Field(default_factory=list)
 
 
+MAX_TEXT = 5000  # the longest complaint text accepted (API and CLI)
 Urgency = Literal["urgent", "normal"]
 Role = Literal["lead", "assist"]
+
+
+class LabelledComplaint(BaseModel):
+    """One reviewed complaint of the training set (and the format the override export writes)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    text: str
+    departments: list[str] = Field(min_length=1)
+    also_ok: list[str] = Field(default_factory=list)
+    urgency: Urgency = "normal"
+    category: str | None = None
+
+
+class DepartmentOut(BaseModel):
+    """One responsible department; the first in the list leads (主办)."""
+
+    name: str
+    role: Role
+    reason: str
+    basis: str
+
+
+class Facts(BaseModel):
+    """Facts found in the complaint; absent keys were not found."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    institution: str | None = None
+    place: str | None = None
+    amount: str | None = None
+    when: str | None = None
+    child_age: str | None = None
+
+
+class PiiOut(BaseModel):
+    """A personal-data span in the original text, [start, end) character offsets."""
+
+    type: str
+    span: tuple[int, int]
+
+
+class TriageResult(BaseModel):
+    """Departments (lead first), urgency with its signals, category, facts and PII spans."""
+
+    departments: list[DepartmentOut]
+    urgency: Urgency
+    urgency_signals: list[str]
+    category: str
+    facts: Facts
+    pii: list[PiiOut]

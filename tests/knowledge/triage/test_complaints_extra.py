@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-DATA = Path(__file__).resolve().parents[2] / "knowledge" / "data"
+DATA = Path(__file__).resolve().parents[3] / "knowledge" / "data"
 TRIAGE = DATA / "triage"
 EXTRA = TRIAGE / "complaints_extra.yml"
 KEYS = {"text", "departments", "also_ok", "urgency", "category"}

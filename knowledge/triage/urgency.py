@@ -4,8 +4,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from api.triage.loader import load_urgency
-from api.triage.models import UrgencySignal
+from knowledge.triage.loader import load_urgency
+from knowledge.triage.models import UrgencySignal
 
 _CLAUSE = re.compile(r"[^，,。.!！?？;；\n…~～]+")
 

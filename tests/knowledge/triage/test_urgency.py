@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from api.triage.service import triage
+from knowledge.triage import triage
 
 URGENT = [
     "老师拿针扎孩子，手上好多针眼",

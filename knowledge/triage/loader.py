@@ -1,4 +1,4 @@
-"""Load and cross-check the triage data files once per process (departments, categories, signals)."""
+"""The one loader of the triage data (departments, categories, signals, labelled complaints), read once per process."""
 
 from functools import lru_cache
 from pathlib import Path
@@ -7,10 +7,11 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from api.triage.models import CategoryFile, Department, FactsFile, PiiFile, UrgencyFile
+from knowledge.triage.models import CategoryFile, Department, FactsFile, PiiFile, UrgencyFile
 
-DATA = Path(__file__).resolve().parents[2] / "knowledge" / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 TRIAGE = DATA / "triage"
+DEPARTMENTS = TRIAGE / "departments.yml"
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -30,8 +31,8 @@ def _read(path: Path, model: type[M]) -> M:
 
 @lru_cache
 def load_departments() -> dict[str, Department]:
-    """Departments by canonical name, from knowledge/data/departments.yml."""
-    path = DATA / "departments.yml"
+    """Departments by canonical name (file order), from knowledge/data/triage/departments.yml."""
+    path = DEPARTMENTS
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         deps = [Department.model_validate(d) for d in raw["departments"]]
@@ -95,3 +96,17 @@ def duty_by_id() -> dict[str, tuple[str, str]]:
         for dep in load_departments().values()
         for duty in dep.duties
     }
+
+
+def department_names() -> tuple[str, ...]:
+    """Canonical department names in file order: the one list accounts, routing and the model use."""
+    return tuple(load_departments())
+
+
+def department_aliases() -> dict[str, str]:
+    """Every way of writing a department (name, short name, aliases) → its canonical name."""
+    out: dict[str, str] = {}
+    for dep in load_departments().values():
+        for alias in (dep.name, dep.short, *dep.aliases):
+            out.setdefault(alias, dep.name)
+    return out

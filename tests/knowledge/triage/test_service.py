@@ -2,8 +2,8 @@
 
 import pytest
 
-from api.triage.loader import load_departments
-from api.triage.service import triage
+from knowledge.triage import triage
+from knowledge.triage.loader import load_departments
 
 CASES = [
     ("交了半年托费，现在不去了一分不退", ["区市场监管局"]),
@@ -37,10 +37,16 @@ CASES = [
 ]
 
 
+# departments that may be added (the labelled sets' also_ok): certificate complaints are labelled 人社
+# with 卫健 allowed, as its duty covers training the staff
+ALSO_OK = {"保育员都没有资格证，无证上岗": {"区卫生健康局"}}
+
+
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_routing(text: str, expected: list[str]) -> None:
     got = [d.name for d in triage(text=text).departments]
-    assert got == expected
+    assert got[0] == expected[0]
+    assert set(expected) <= set(got) <= set(expected) | ALSO_OK.get(text, set()), got
 
 
 def test_first_is_lead_rest_assist_and_every_basis_is_a_duty_quote() -> None:
@@ -52,7 +58,8 @@ def test_first_is_lead_rest_assist_and_every_basis_is_a_duty_quote() -> None:
         assert any(q in dep.basis for q in quotes), dep.basis
         assert dep.reason
     assert "食品安全" in result.departments[0].reason
-    assert "呕吐" in result.departments[1].reason
+    # the assist quotes the words that call 卫健 in (the category's conditional assist), not n-grams
+    assert "呕吐" in result.departments[1].reason and "疑似食物中毒" in result.departments[1].reason
 
 
 def test_reason_names_matched_words() -> None:
@@ -80,8 +87,9 @@ def test_traditional_and_emoji() -> None:
     assert result.departments[0].name == "区市场监管局"
 
 
-def test_nothing_recognisable_goes_to_lead_coordinator() -> None:
-    result = triage(text="？？？")
+@pytest.mark.parametrize("text", ["？？？", "😡😡😡!!!", "  。。。"])
+def test_nothing_recognisable_goes_to_lead_coordinator(text: str) -> None:
+    result = triage(text=text)
     assert result.departments[0].name == "区卫生健康局"
     assert result.category == "其他"
     assert "牵头" in result.departments[0].reason
