@@ -25,7 +25,6 @@ from api.kb.schemas import (
 from api.triage.classifier import score_categories
 from api.triage.loader import duty_by_id, load_categories, load_departments
 from api.triage.service import triage
-from api.triage.text import normalize
 from knowledge import workdays
 from knowledge.answer import answer as decide
 from knowledge.clock import today
@@ -41,7 +40,7 @@ from knowledge.scope import (
     asks_leave_question,
     in_domain,
 )
-from knowledge.text import compact
+from knowledge.text import compact, normalize
 
 # "Where do I complain" questions often carry no who-word; other intents route only on an explicit who-question.
 ROUTED_INTENTS = frozenset({"ask_complaint_channel"})

@@ -1,13 +1,12 @@
 """Find personal data (phones, ID numbers, names…) in complaint text and mask it for logs."""
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from api.triage.loader import load_pii_rules
 from api.triage.nlp import name_matcher, pipeline, trigger_lengths
-from api.triage.text import to_simplified as _to_simplified
+from knowledge.text import fold
 
 
 @dataclass(frozen=True)
@@ -30,8 +29,7 @@ def _name_spans(text: str) -> list[PiiSpan]:
 
     Matching runs on the simplified form when conversion keeps offsets (陳 → 陈), else the original.
     """
-    simplified = unicodedata.normalize("NFKC", text)
-    simplified = _to_simplified(simplified)
+    simplified = fold(text)
     doc = pipeline().make_doc(simplified if len(simplified) == len(text) else text)
     spans: list[PiiSpan] = []
     vocab = doc.vocab.strings

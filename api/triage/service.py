@@ -8,9 +8,9 @@ from api.triage.loader import duty_by_id, load_categories, load_departments
 from api.triage.models import Category
 from api.triage.pii import detect_pii
 from api.triage.schemas import DepartmentOut, Facts, PiiOut, TriageResponse
-from api.triage.text import normalize
 from api.triage.urgency import assess
 from knowledge.safety import detect
+from knowledge.text import normalize
 
 SOURCE = "攀仁府办〔2020〕128号"
 CONFIDENT = 0.5  # P(emergency) above which the detector alone makes a complaint urgent
