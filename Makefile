@@ -53,8 +53,9 @@ models/.fingerprint: $(ENGINE)/.installed $(APP)/.installed $(TRAIN_INPUTS)
 		$(APY) -m api.cli train && echo "$$new" > models/.fingerprint; \
 	fi
 
-train: models/.fingerprint $(APP)/.installed ## train the Rasa model if its data changed; fit the emergency detector
+train: models/.fingerprint $(APP)/.installed ## train the Rasa model if its data changed; fit the emergency detector and the answer decision
 	@$(APY) -m knowledge.safety build
+	@$(APY) -m knowledge.decide build
 
 validate: $(ENGINE)/.installed ## rasa data validate
 	$(ENGINE)/bin/rasa data validate --config config.yml --domain bot/domain --data data/nlu bot/rules bot/stories --fail-on-warnings
@@ -112,8 +113,9 @@ format: $(APP)/.installed
 	$(APP)/bin/ruff format api knowledge actions bot tests
 	$(APP)/bin/ruff check --fix api knowledge actions bot tests
 
-eval: install train ## score dev.yml and currency-dev.yml against a freshly started stack; the emergency detector on its sets
+eval: install train ## answer decision: cross-validated, held-out, BM25 baseline, dev.yml in process; then score dev.yml and currency-dev.yml against a freshly started stack; the emergency detector on its sets
 	$(APY) -m knowledge.safety evaluate $(wildcard ../shared/eval/safety-dev.yml)
+	$(APY) -m knowledge.evaluate $(wildcard ../shared/eval/dev.yml)
 	$(APY) -m tests.e2e.evaluate $(EVAL_ARGS)
 
 shell: install train ## chat in the terminal (starts the stack, then talks through /api/chat)

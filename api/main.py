@@ -42,6 +42,7 @@ from api.triage.routes import router as triage_router
 from api.wechat.routes import router as wechat_router
 from knowledge import workdays
 from knowledge.clock import today
+from knowledge.decide import warm as warm_answers
 from knowledge.safety import model as safety_model
 
 
@@ -55,6 +56,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     _warn_missing_holidays()
     # the emergency detector is loaded (or fitted, once) before the first message
     await asyncio.to_thread(safety_model)
+    # the answer decision (hybrid retrieval + trained model) is loaded, or fitted once, likewise
+    await asyncio.to_thread(warm_answers)
     yield
     await app.state.engine.aclose()
 
