@@ -449,4 +449,9 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    # Run as `python -m knowledge.decide`, this file is `__main__`: its classes would be pickled as
+    # `__main__.Decider` and the app (which imports knowledge.decide) could not load the artefact.
+    # Delegate to the importable module so the artefact references knowledge.decide.
+    from knowledge import decide as _importable
+
+    raise SystemExit(_importable.main(sys.argv[1:]))
