@@ -59,8 +59,9 @@ vocab: $(APP)/.installed ## regenerate the engine's department vocabulary from k
 
 # reviewed staff corrections beyond knowledge/data/triage/corrections.yml: `make train TRIAGE_EXTRA=var/triage/overrides.yml`
 TRIAGE_EXTRA ?=
-train: models/.fingerprint $(APP)/.installed ## train the Rasa model if its data changed; fit the emergency detector and the triage model
+train: models/.fingerprint $(APP)/.installed ## train the Rasa model if its data changed; fit the emergency detector, the answer decision and the triage model
 	@$(APY) -m knowledge.safety build
+	@$(APY) -m knowledge.decide build
 	@TRIAGE_EXTRA=$(TRIAGE_EXTRA) $(APY) -m knowledge.triage build
 
 overrides: $(APP)/.installed ## export staff corrections of triage (training-set format, PII-masked) to var/triage/overrides.yml
@@ -122,9 +123,10 @@ format: $(APP)/.installed
 	$(APP)/bin/ruff format api knowledge actions bot tests
 	$(APP)/bin/ruff check --fix api knowledge actions bot tests
 
-eval: install train ## score dev.yml and currency-dev.yml against a freshly started stack; the emergency detector and triage on their sets
+eval: install train ## answer decision (cross-validated, held-out, BM25 baseline), the emergency detector and triage on their sets; then dev.yml, currency-dev.yml, safety-dev.yml and dialogues-dev.yml against a freshly started stack
 	$(APY) -m knowledge.safety evaluate $(wildcard ../shared/eval/safety-dev.yml)
 	$(APY) -m knowledge.triage evaluate $(wildcard ../shared/eval/dev.yml ../shared/eval/safety-dev.yml)
+	$(APY) -m knowledge.evaluate $(wildcard ../shared/eval/dev.yml)
 	$(APY) -m tests.e2e.evaluate $(EVAL_ARGS)
 
 shell: install train ## chat in the terminal (starts the stack, then talks through /api/chat)

@@ -91,7 +91,23 @@ def relay(
     kind: str = "answer",
     buttons: Buttons | None = None,
 ) -> None:
-    """Send what an app endpoint answered (its kind, text, buttons, sources); `kind` when it names none."""
+    """Send what an app endpoint answered (its kind, text, buttons, sources); `kind` when it names none.
+
+    A reply to several questions (`parts`) is sent as one message per question, each with its citation.
+    """
+    parts = reply.get("parts") or []
+    if parts:
+        for part in parts:
+            question = str(part.get("question") or "")
+            text = str(part.get("text") or "")
+            send(
+                dispatcher,
+                str(part.get("kind") or kind),
+                f"【{question}】\n{text}" if question else text,
+                buttons=part.get("buttons") or [],
+                sources=part.get("sources") or [],
+            )
+        return
     send(
         dispatcher,
         str(reply.get("kind") or kind),

@@ -43,6 +43,7 @@ from api.wechat.routes import router as wechat_router
 from knowledge import workdays
 from knowledge.clock import today
 from knowledge.complaint_opener import model as opener_model
+from knowledge.decide import warm as warm_answers
 from knowledge.safety import model as safety_model
 from knowledge.triage.model import model as triage_model
 
@@ -61,6 +62,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     await asyncio.to_thread(opener_model)
     # the department model built by `make train` (var/cache, by content hash) is loaded before the first case
     await asyncio.to_thread(triage_model)
+    # the answer decision (hybrid retrieval + trained model) is loaded, or fitted once, likewise
+    await asyncio.to_thread(warm_answers)
     yield
     await app.state.engine.aclose()
 

@@ -1,4 +1,15 @@
-"""Turn one user question into an Answer: scope check, leave arithmetic, retrieval, clarify or handoff.
+"""Turn one user message into an Answer: explicit choice, the learned decision, leave arithmetic, overview.
+
+What to do (answer / clarify / out of scope / a person) is decided by the trained model of
+knowledge.decide over the hybrid retrieval; no score threshold is set here. This module only turns
+that decision into words: the entry's version in force, a leave calculation, the opening overview, a
+clarify question with the candidates as buttons.
+
+Several questions in one message are split (knowledge.multi) and answered one by one, each with its
+citation. A follow-up that only makes sense with the previous turn (「那男方呢」) is read together with
+the previous topic (context["topic"], the entry id the caller carried over): the previous entry's title
+is prepended, and the previous entry itself is left out of the candidates, since a follow-up asks
+about something next to it.
 
 Clarify buttons carry the candidate entry's *title* as payload: sent back as a normal message it goes
 through NLU and reaches answer() again, which maps an exact title to its entry (no custom intent needed).
@@ -10,39 +21,26 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from functools import lru_cache, partial
+from functools import lru_cache
 from typing import Any
 
 from knowledge.clock import today as clock_today
-from knowledge.departments import departments, for_department, lead_department
+from knowledge.decide import Decision, decider
+from knowledge.departments import departments, for_department
 from knowledge.leave import LeaveQuery, format_leave_reply, parse_leave_query
 from knowledge.loader import Knowledge, load_knowledge
 from knowledge.models import INTENTS, Answer, Button, Citation, Entry, ScoredEntry, Source
-from knowledge.retrieval import expand, get_retriever
-from knowledge.scope import (
-    handoff_text,
-    in_domain,
-    out_of_scope_category,
-    out_of_scope_text,
-    wants_human,
-)
+from knowledge.multi import MAX_QUESTIONS, split_questions
+from knowledge.opening import OVERVIEW_ENTRY, START_GUIDE, overview
+from knowledge.scope import handoff_text, out_of_scope_category, out_of_scope_text, wants_human
 from knowledge.text import normalize
 
-ANSWER_THRESHOLD = 0.45
-OFF_DOMAIN_THRESHOLD = 0.7
-CLEAR_WIN_THRESHOLD = 0.32
-CLEAR_WIN_GAP = 0.1
-INTENT_FALLBACK_THRESHOLD = 0.32
-INTENT_TRUSTED = 0.7
-CLARIFY_MARGIN = 0.02
-CLARIFY_BELOW = 0.8
-INTENT_PREFERRED = 0.5
-FOLLOWUP_MAX_CHARS = 14
+MAX_BUTTONS = 3  # what a phone screen and a WeChat numbered list show well
 LEAVE_INTENTS = frozenset(
     {"ask_maternity_leave", "ask_paternity_leave", "ask_leave_calculation", "ask_leave_pay"}
 )
 _FOLLOWUP = re.compile(
-    r"^(那|那么|那如果|如果是|要是|还有|另外|换成|那要是)|呢[?？!！。~～]*$|^(要)?多少钱"
+    r"^(那|那么|那如果|如果是|要是|还有|另外|换成|那要是|假如|万一)|呢[?？!！。~～]*$|^(要)?多少钱"
 )
 
 
@@ -125,13 +123,12 @@ def _dated_topic(topic: str, query: LeaveQuery) -> str:
 
 
 def _is_followup(text: str) -> bool:
-    """Short elliptical message that only makes sense with the previous topic."""
-    norm = normalize(text)
-    return (len(norm) <= FOLLOWUP_MAX_CHARS and bool(_FOLLOWUP.search(norm))) or len(norm) <= 5
+    """An elliptical message (「那…」, 「…呢」) that only makes sense with the previous topic."""
+    return bool(_FOLLOWUP.search(normalize(text)))
 
 
-def _clarify(kb: Knowledge, hits: list[ScoredEntry]) -> Answer:
-    """Ask which of two or three close candidates from different topics was meant."""
+def _clarify(hits: list[ScoredEntry]) -> Answer:
+    """Ask which of the best candidates was meant (titles as buttons)."""
     buttons = [Button(title=h.entry.title, payload=h.entry.title) for h in hits]
     return Answer(
         kind="clarify",
@@ -142,91 +139,40 @@ def _clarify(kb: Knowledge, hits: list[ScoredEntry]) -> Answer:
     )
 
 
-def _close_candidates(hits: list[ScoredEntry]) -> list[ScoredEntry]:
-    """Top hit plus near-equal runners-up from other topics that send people elsewhere (max 3).
-
-    Both must name a department and the departments must differ: two answers that agree on where to
-    go, or that send nowhere, are not worth a question back.
-    """
-    top = hits[0]
-    picked = [top]
-    top_place = lead_department(top.entry)
-    if top_place is None:
-        return picked
-    for hit in hits[1:]:
-        groups = {p.entry.group for p in picked}
-        places = {lead_department(p.entry) for p in picked}
-        place = lead_department(hit.entry)
-        if (
-            top.score - hit.score <= CLARIFY_MARGIN
-            and hit.entry.group not in groups
-            and place is not None
-            and place not in places
-        ):
-            picked.append(hit)
-        if len(picked) == 3:
-            break
-    return picked
+def _candidates(hits: list[ScoredEntry]) -> list[ScoredEntry]:
+    """The entries the fusion finds more likely right than wrong (at least the best one), best first."""
+    likely = [h for h in hits if h.score >= 0.5]  # a probability: more likely than not
+    return (likely or hits[:1])[:MAX_BUTTONS]
 
 
-def _confident(hits: list[ScoredEntry], *, domain: bool) -> bool:
-    """Top hit is good enough on its own, or clearly ahead of the runner-up.
-
-    Without any infant-care word (and no NLU intent hit) the bar is higher and only the words count,
-    not routing boosts, so that "办健身房的营业执照" does not get the childcare licensing answer.
-    """
-    top = hits[0].score
-    second = hits[1].score if len(hits) > 1 else 0.0
-    if not (domain or hits[0].intent_match or hits[0].entity_match):
-        return hits[0].lexical >= OFF_DOMAIN_THRESHOLD
-    return top >= ANSWER_THRESHOLD or (top >= CLEAR_WIN_THRESHOLD and top - second >= CLEAR_WIN_GAP)
-
-
-def _decide(
-    kb: Knowledge,
-    text: str,
-    hits: list[ScoredEntry],
-    intent: str | None,
-    confidence: float,
-    *,
-    preferred_department: str | None = None,
-) -> Answer:
-    """Answer, clarify, or fall back (handoff/out_of_scope) from ranked hits.
-
-    preferred_department: where complaint triage sends this kind of problem; it settles close calls
-    and rescues a weak match with that department's entry.
-    """
-    domain = in_domain(expand(text))
-    if preferred_department and (domain or (hits and hits[0].intent_match)):
-        chosen = for_department(kb, hits, preferred_department)
-        if chosen is not None:
-            return _reply(kb, chosen)
-    if hits and _confident(hits, domain=domain):
-        close = _close_candidates(hits) if hits[0].score < CLARIFY_BELOW else hits[:1]
-        if len(close) > 1 and intent in INTENTS and confidence >= INTENT_PREFERRED:
-            matching = [h for h in close if h.intent_match]
-            if matching:
-                return _reply(kb, matching[0].entry)
-        if len(close) > 1:
-            return _clarify(kb, close)
-        return _reply(kb, hits[0].entry)
-    if intent in INTENTS and confidence >= INTENT_TRUSTED and domain:
-        matching = [h for h in hits if h.intent_match]
-        if matching and matching[0].score >= INTENT_FALLBACK_THRESHOLD:
-            return _reply(kb, matching[0].entry)
-    if domain:
-        return Answer(kind="handoff", text=handoff_text(no_match=True))
-    return Answer(kind="out_of_scope", text=out_of_scope_text(None))
+def _entry_reply(kb: Knowledge, entry: Entry) -> Answer:
+    """An entry's answer; the opening overview comes with its ordered steps and the checklist button."""
+    if entry.id == OVERVIEW_ENTRY:
+        text, cites = overview()
+        return Answer(
+            kind="answer",
+            text=text,
+            sources=_sources(kb, cites),
+            buttons=[START_GUIDE],
+            topic=entry.id,
+            entry_ids=[entry.id],
+        )
+    return _reply(kb, entry)
 
 
-def _followup_boosts(prev: Entry) -> dict[str, float]:
-    """Prefer the previous topic's neighbours, and something other than the previous entry."""
-    boosts = {f"group:{prev.group}": 0.12, prev.id: -0.25}
-    retriever = get_retriever()
-    for entry in retriever.entries:
-        if entry.id != prev.id and set(entry.intents) & set(prev.intents):
-            boosts[entry.id] = boosts.get(entry.id, 0.0) + 0.06
-    return boosts
+def _leave_answer(kb: Knowledge, query: LeaveQuery) -> Answer:
+    """A leave calculation with its rule's citation; the topic keeps the birth span for follow-ups."""
+    reply, cites = format_leave_reply(query)
+    topic = _leave_topic(
+        kb, difficult=query.difficult, babies=query.babies, miscarriage=query.miscarriage
+    )
+    return Answer(
+        kind="answer",
+        text=reply,
+        sources=_sources(kb, cites),
+        topic=_dated_topic(topic, query),
+        entry_ids=[topic],
+    )
 
 
 def answer(
@@ -241,7 +187,7 @@ def answer(
     boosts: Mapping[str, float] | None = None,
     preferred_department: str | None = None,
 ) -> Answer:
-    """Reply to one message; `{hotline}` stays in the text unless hotline is given.
+    """Reply to one message (up to MAX_QUESTIONS questions in it); `{hotline}` stays unless hotline is given.
 
     ranking: the NLU intent ranking; when the top intent is not a policy intent (e.g. nlu_fallback),
     the best-ranked policy intent is used instead, with its own confidence.
@@ -252,20 +198,58 @@ def answer(
         ranked = [(name, conf) for name, conf in ranking if name in INTENTS]
         if ranked:
             intent, confidence = max(ranked, key=lambda item: item[1])
-    result = _answer(
-        text=text,
-        intent=intent,
-        confidence=confidence,
-        entities=list(entities),
-        context=context,
-        boosts=dict(boosts or {}),
-        preferred_department=preferred_department
+    entity_list = list(entities)
+    hints: dict[str, Any] = {
+        "intent": intent,
+        "confidence": confidence,
+        "entities": entity_list,
+        "boosts": dict(boosts or {}),
+        "preferred_department": preferred_department
         if preferred_department in departments()
         else None,
-    )
+    }
+    kb = load_knowledge()
+    explicit = _explicit_entry(kb, text, entity_list)
+    questions = [] if explicit else split_questions(text)
+    if explicit or len(questions) < 2:
+        result = _answer(text=text, context=context, **hints)
+    else:
+        result = _several(questions, context=context, **hints)
     if hotline is not None:
-        result = result.model_copy(update={"text": result.text.replace("{hotline}", hotline)})
+        result = _fill(result, hotline)
     return result
+
+
+def _fill(result: Answer, hotline: str) -> Answer:
+    """The hotline put into the text of the answer and of its parts."""
+    parts = [_fill(p, hotline) for p in result.parts]
+    return result.model_copy(
+        update={"text": result.text.replace("{hotline}", hotline), "parts": parts}
+    )
+
+
+def _several(questions: list[str], *, context: Mapping[str, Any] | None, **hints: Any) -> Answer:
+    """Each question answered on its own (the previous one's topic carried to the next), in one reply."""
+    parts: list[Answer] = []
+    topic = (context or {}).get("topic")
+    for question in questions[:MAX_QUESTIONS]:
+        part = _answer(text=question, context={"topic": topic}, **hints)
+        parts.append(part.model_copy(update={"question": question}))
+        topic = part.topic or topic
+    answered = [p for p in parts if p.kind == "answer"]
+    if not answered:
+        return parts[0]
+    text = "\n\n".join(f"{i}. {p.question}\n{p.text}" for i, p in enumerate(parts, start=1))
+    if len(questions) > MAX_QUESTIONS:
+        text += f"\n\n一次最多回答{MAX_QUESTIONS}个问题，其余的请再发一次。"
+    return Answer(
+        kind="answer",
+        text=text,
+        sources=[s for p in parts for s in p.sources],
+        topic=answered[-1].topic,
+        entry_ids=[i for p in parts for i in p.entry_ids],
+        parts=parts,
+    )
 
 
 def _answer(
@@ -278,19 +262,26 @@ def _answer(
     boosts: dict[str, float],
     preferred_department: str | None,
 ) -> Answer:
-    """answer() without the hotline substitution."""
+    """One question: explicit choice, then the decision over the (follow-up aware) retrieval."""
     kb = load_knowledge()
     explicit = _explicit_entry(kb, text, entities)
     if explicit:
-        return _reply(kb, explicit)
-    category = out_of_scope_category(text)
-    if category:
-        return Answer(kind="out_of_scope", text=out_of_scope_text(category))
-    if wants_human(text):
-        return Answer(kind="handoff", text=handoff_text(no_match=False))
+        return _entry_reply(kb, explicit)
     prev_id, prev_span = _split_topic(str((context or {}).get("topic") or ""))
     prev = kb.entry(prev_id)
     followup = prev is not None and _is_followup(text)
+    search = {"intent": intent, "intent_confidence": confidence, "entities": entities}
+    decision = decider().decide(text, boosts=boosts or None, **search)
+    if prev is not None and (followup or decision.label != "answer"):
+        # read against the previous topic; a message that stands on its own keeps its own reading
+        joined = decider().decide(f"{prev.title} {text}", boosts=boosts or None, **search)
+        joined.hits = [h for h in joined.hits if h.entry.id != prev.id]
+        if followup or (joined.label == "answer" and decision.label != "out_of_scope"):
+            decision = joined
+    if decision.label == "out_of_scope":
+        return Answer(kind="out_of_scope", text=out_of_scope_text(out_of_scope_category(text)))
+    if decision.label == "human":
+        return Answer(kind="handoff", text=handoff_text(no_match=not wants_human(text)))
     in_leave = bool(prev and prev.group == "leave" and followup) or intent in LEAVE_INTENTS
     query = parse_leave_query(text, assume_leave=in_leave)
     if query:
@@ -299,34 +290,19 @@ def _answer(
             query = query.model_copy(
                 update={"birth_from": prev_span[0], "birth_to": prev_span[1], "birth_date": exact}
             )
-        reply, cites = format_leave_reply(query)
-        topic = _leave_topic(
-            kb, difficult=query.difficult, babies=query.babies, miscarriage=query.miscarriage
-        )
-        return Answer(
-            kind="answer",
-            text=reply,
-            sources=_sources(kb, cites),
-            topic=_dated_topic(topic, query),
-            entry_ids=[topic],
-        )
-    retriever = get_retriever()
-    search = partial(
-        retriever.search, intent=intent, intent_confidence=confidence, entities=entities, top_k=6
-    )
-    if followup and prev:
-        hits = search(text, boosts=_merged(_followup_boosts(prev), boosts))
-        if not hits or hits[0].score < ANSWER_THRESHOLD:
-            hits = search(f"{text} {prev.title}", boosts=_merged({prev.id: -0.1}, boosts))
-        if hits and _confident(hits, domain=True):
-            return _reply(kb, hits[0].entry)
-    hits = search(text, boosts=boosts or None)
-    return _decide(kb, text, hits, intent, confidence, preferred_department=preferred_department)
+        return _leave_answer(kb, query)
+    return _chosen(kb, decision, preferred_department)
 
 
-def _merged(first: Mapping[str, float], second: Mapping[str, float]) -> dict[str, float]:
-    """Two boost maps added key by key."""
-    out = dict(first)
-    for key, value in second.items():
-        out[key] = out.get(key, 0.0) + value
-    return out
+def _chosen(kb: Knowledge, decision: Decision, preferred_department: str | None) -> Answer:
+    """The answer or clarify question the decision asks for; triage's department settles close calls."""
+    candidates = _candidates(decision.hits)
+    if preferred_department:
+        chosen = for_department(kb, candidates, preferred_department)
+        if chosen is not None:
+            return _entry_reply(kb, chosen)
+    if decision.label == "clarify" and len(candidates) > 1:
+        return _clarify(candidates)
+    if decision.label == "clarify":
+        return _clarify(decision.hits[:MAX_BUTTONS])
+    return _entry_reply(kb, decision.hits[0].entry)

@@ -181,6 +181,8 @@ class ScoredEntry(BaseModel):
     entry: Entry
     score: float
     lexical: float = 0.0
+    bm25: float = 0.0
+    dense: float = 0.0
     intent_match: bool = False
     entity_match: bool = False
 
@@ -194,3 +196,5 @@ class Answer(BaseModel):
     buttons: list[Button] = Field(default_factory=list)
     topic: str | None = None
     entry_ids: list[str] = Field(default_factory=list)
+    question: str | None = None
+    parts: list[Answer] = Field(default_factory=list)

@@ -13,12 +13,16 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from knowledge.models import Citation
+from knowledge.models import Button, Citation
 from knowledge.text import normalize
 
 STEPS_FILE = Path(__file__).resolve().parent / "data" / "opening_steps.yml"
 QUESTION_IDS: tuple[str, ...] = ("nature", "premises", "location", "services", "ages")
 Answer = str | list[str]
+# The entry that asks "which departments do I go to?": answered with every step in order at once.
+OVERVIEW_ENTRY = "open-institution-overview"
+# Starts the engine's operator form directly (Rasa's /intent payload), for the personalised checklist.
+START_GUIDE = Button(title="按我的情况生成开办清单", payload="/start_operator_guide")
 
 
 class Option(BaseModel):
@@ -254,3 +258,22 @@ def missing_questions(
     """Questions not answered yet, in asking order."""
     book = book or opening_book()
     return [q for q in book.questions if not answers.get(q.id)]
+
+
+def _condition(when: dict[str, tuple[str, ...]], book: OpeningBook) -> str:
+    """「（新建、改建时）」: the answers a step applies to, in the form's own labels."""
+    labels = [book.question(qid).label(value) for qid, values in when.items() for value in values]
+    return f"（{'、'.join(labels)}时）" if labels else ""
+
+
+def overview(*, book: OpeningBook | None = None) -> tuple[str, list[Citation]]:
+    """Every step in order with its department (and when it applies), and one clause per step."""
+    book = book or opening_book()
+    lines = ["开办托育机构，一般按下面的顺序跑这些部门："]
+    citations: list[Citation] = []
+    for number, spec in enumerate(book.steps, start=1):
+        lines.append(f"{number}. {spec.department}：{spec.title}{_condition(spec.when, book)}")
+        first = spec.citations[0]
+        citations.append(Citation(doc=book.doc, section=first.section, quote=first.quote))
+    lines.append("告诉我机构性质、场地和服务内容，我可以按您的情况列出具体清单。")
+    return "\n".join(lines), list(dict.fromkeys(citations))

@@ -1,18 +1,30 @@
-"""BM25 + intent + entity ranking over the entries, with a score that can be compared to a threshold."""
+"""Hybrid search over the entries.
+
+Lexical half (Retriever): BM25 over jieba words + character bigrams, with intent/entity bonuses.
+HybridRetriever adds the dense half (knowledge.dense: e5 vectors of the entries and of their training
+questions) and pinyin syllables, and ranks every entry by the learned Fusion of all signals, whose
+weights make train fits (knowledge.decide) on the train split of the labelled questions.
+"""
 
 from __future__ import annotations
 
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import yaml
 from rank_bm25 import BM25Okapi
 
+from knowledge.dense import DenseIndex
+from knowledge.embed import embed_query
 from knowledge.loader import load_knowledge
 from knowledge.models import Entry, ScoredEntry
+from knowledge.pinyin import overlap, query_syllables, syllable_bigrams, text_bigrams
 from knowledge.text import bigrams, normalize, tokenize, words
 
 SYNONYMS = Path(__file__).resolve().parent / "data" / "synonyms.yml"
@@ -165,17 +177,37 @@ class Retriever:
                 best = 0.5
         return best
 
-    def search(
+    def score_all(
         self,
         text: str,
         *,
         intent: str | None = None,
         intent_confidence: float = 1.0,
         entities: Iterable[Mapping[str, str] | str] | None = None,
-        top_k: int = 5,
         boosts: Mapping[str, float] | None = None,
     ) -> list[ScoredEntry]:
-        """Top entries for text, best first.
+        """Every entry's lexical hit for text, in entry order (empty when the text has no tokens)."""
+        return [
+            hit
+            for _, hit in self._score_all(
+                text,
+                intent=intent,
+                intent_confidence=intent_confidence,
+                entities=entities,
+                boosts=boosts,
+            )
+        ]
+
+    def _score_all(
+        self,
+        text: str,
+        *,
+        intent: str | None,
+        intent_confidence: float,
+        entities: Iterable[Mapping[str, str] | str] | None,
+        boosts: Mapping[str, float] | None,
+    ) -> list[tuple[float, ScoredEntry]]:
+        """(unclipped score, hit) of every entry, in entry order.
 
         score in [0, 1]: IDF-weighted share of the query tokens the entry contains, scaled by its
         BM25 rank relative to the best hit, plus intent/entity bonuses and caller boosts.
@@ -190,7 +222,7 @@ class Retriever:
         top_raw = max(raw) if len(raw) and max(raw) > 0 else 1.0
         values = _entity_values(entities)
         conf = max(0.0, min(1.0, intent_confidence))
-        scored: list[tuple[float, float, ScoredEntry]] = []
+        out: list[tuple[float, ScoredEntry]] = []
         for i, entry in enumerate(self.entries):
             coverage = self._coverage(i, weights, total)
             lexical = coverage * (1 - W_RANK + W_RANK * max(0.0, raw[i]) / top_raw)
@@ -203,24 +235,186 @@ class Retriever:
             score += (boosts or {}).get(entry.id, 0.0) + (boosts or {}).get(
                 f"group:{entry.group}", 0.0
             )
-            scored.append(
-                (
-                    score,
-                    lexical,
-                    ScoredEntry(
-                        entry=entry,
-                        score=round(max(0.0, min(1.0, score)), 4),
-                        lexical=round(lexical, 4),
-                        intent_match=intent_hit,
-                        entity_match=entity > 0,
-                    ),
-                )
+            hit = ScoredEntry(
+                entry=entry,
+                score=round(max(0.0, min(1.0, score)), 4),
+                lexical=round(lexical, 4),
+                bm25=round(max(0.0, float(raw[i])) / top_raw, 4),
+                intent_match=intent_hit,
+                entity_match=entity > 0,
             )
-        scored.sort(key=lambda item: (-item[0], -item[1]))
-        return [hit for _, _, hit in scored[:top_k]]
+            out.append((score, hit))
+        return out
+
+    def search(
+        self,
+        text: str,
+        *,
+        intent: str | None = None,
+        intent_confidence: float = 1.0,
+        entities: Iterable[Mapping[str, str] | str] | None = None,
+        top_k: int = 5,
+        boosts: Mapping[str, float] | None = None,
+    ) -> list[ScoredEntry]:
+        """Top entries for text by the lexical score alone, best first."""
+        scored = self._score_all(
+            text,
+            intent=intent,
+            intent_confidence=intent_confidence,
+            entities=entities,
+            boosts=boosts,
+        )
+        scored.sort(key=lambda item: (-item[0], -item[1].lexical))
+        return [hit for _, hit in scored[:top_k]]
 
 
 @lru_cache(maxsize=1)
 def get_retriever() -> Retriever:
     """The retriever over the packaged knowledge base, built once per process."""
     return Retriever(load_knowledge().entries)
+
+
+CANDIDATE_FEATURES = (
+    "lexical",
+    "bm25",
+    "passage",
+    "view",
+    "pinyin",
+    "lexical_gap",
+    "passage_gap",
+    "view_gap",
+    "lexical_rank",
+    "passage_rank",
+    "view_rank",
+)
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """How the lexical and dense signals of one entry combine: a logistic regression fitted by make train."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+
+    def logits(self, features: np.ndarray) -> np.ndarray:
+        """Log-odds that each row's entry answers the question."""
+        return np.asarray(((features - self.mean) / self.scale) @ self.coef + self.intercept)
+
+
+@dataclass(frozen=True)
+class Signals:
+    """Every entry's raw signals for one question, in entry order (ids)."""
+
+    ids: list[str]
+    lexical: list[ScoredEntry]
+    passage: np.ndarray
+    view: np.ndarray
+    pinyin: np.ndarray
+    vector: np.ndarray
+
+
+def _rank_share(values: np.ndarray) -> np.ndarray:
+    """1 / (1 + rank) of each value among all entries (best = 1)."""
+    order = np.argsort(-values, kind="stable")
+    ranks = np.empty(len(values), dtype=np.float32)
+    ranks[order] = np.arange(len(values), dtype=np.float32)
+    return 1.0 / (1.0 + ranks)
+
+
+def candidate_features(signals: Signals) -> np.ndarray:
+    """One row per entry, columns as CANDIDATE_FEATURES."""
+    n = len(signals.passage)
+    lexical = np.asarray([h.score for h in signals.lexical] or [0.0] * n, dtype=np.float32)
+    bm25 = np.asarray([h.bm25 for h in signals.lexical] or [0.0] * n, dtype=np.float32)
+    columns = [
+        lexical,
+        bm25,
+        signals.passage,
+        signals.view,
+        signals.pinyin,
+        lexical - lexical.max(),
+        signals.passage - signals.passage.max(),
+        signals.view - signals.view.max(),
+        _rank_share(lexical),
+        _rank_share(signals.passage),
+        _rank_share(signals.view),
+    ]
+    return np.stack(columns, axis=1).astype(np.float32)
+
+
+class HybridRetriever:
+    """Lexical (BM25) and dense (e5) signals of every entry, fused by the learned Fusion."""
+
+    def __init__(self, lexical: Retriever, dense: DenseIndex, fusion: Fusion | None = None) -> None:
+        self.lexical = lexical
+        self.dense = dense
+        self.fusion = fusion
+        self.entries = lexical.entries
+        self._pinyin = [text_bigrams(Retriever._head_text(e)) for e in self.entries]
+
+    def signals(
+        self,
+        text: str,
+        *,
+        vector: np.ndarray | None = None,
+        exclude: str | None = None,
+        intent: str | None = None,
+        intent_confidence: float = 1.0,
+        entities: Iterable[Mapping[str, str] | str] | None = None,
+        boosts: Mapping[str, float] | None = None,
+    ) -> Signals:
+        """Raw signals of text (vector: its e5 query vector when already known)."""
+        if vector is None:
+            vector = embed_query(normalize(text))
+        passage, view = self.dense.scores(vector, exclude=exclude)
+        syllables = syllable_bigrams(query_syllables(text))
+        pinyin = np.asarray([overlap(syllables, p) for p in self._pinyin], dtype=np.float32)
+        lexical = self.lexical.score_all(
+            text,
+            intent=intent,
+            intent_confidence=intent_confidence,
+            entities=entities,
+            boosts=boosts,
+        )
+        return Signals(
+            ids=[e.id for e in self.entries],
+            lexical=lexical,
+            passage=passage,
+            view=view,
+            pinyin=pinyin,
+            vector=vector,
+        )
+
+    def rank(self, signals: Signals) -> list[ScoredEntry]:
+        """Every entry, best first; score = the fused probability that it answers the question."""
+        features = candidate_features(signals)
+        if self.fusion is None:  # before make train: lexical and dense ranks, equally weighted
+            logits = (
+                features[:, CANDIDATE_FEATURES.index("lexical_rank")]
+                + features[:, CANDIDATE_FEATURES.index("view_rank")]
+            )
+        else:
+            logits = self.fusion.logits(features)
+        probability = 1.0 / (1.0 + np.exp(-logits))
+        hits = []
+        for i, entry in enumerate(self.entries):
+            lex = signals.lexical[i] if signals.lexical else None
+            hits.append(
+                ScoredEntry(
+                    entry=entry,
+                    score=round(float(probability[i]), 4),
+                    lexical=lex.lexical if lex else 0.0,
+                    bm25=lex.bm25 if lex else 0.0,
+                    dense=round(float(max(signals.passage[i], signals.view[i])), 4),
+                    intent_match=bool(lex and lex.intent_match),
+                    entity_match=bool(lex and lex.entity_match),
+                )
+            )
+        hits.sort(key=lambda h: -h.score)
+        return hits
+
+    def search(self, text: str, *, top_k: int = 5, **kwargs: Any) -> list[ScoredEntry]:
+        """Top entries for text, best first."""
+        return self.rank(self.signals(text, **kwargs))[:top_k]

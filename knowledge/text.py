@@ -1,4 +1,8 @@
-"""Text normalisation and tokenisation shared by the index and the queries, so both sides match."""
+"""The one text normaliser of the app runtime (retrieval, scope, triage, repeats) and the tokeniser.
+
+Every module that compares user text uses normalize()/fold()/to_simplified() from here, so index and
+queries, complaints and their triage rules see the same characters.
+"""
 
 from __future__ import annotations
 
@@ -46,12 +50,15 @@ def to_simplified(text: str) -> str:
     return _converter().convert(text)
 
 
+def fold(text: str) -> str:
+    """NFKC width folding (full-width letters, digits, punctuation) and traditional → simplified."""
+    return to_simplified(unicodedata.normalize("NFKC", text or ""))
+
+
 @lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
-    """Simplified Chinese, NFKC width folding, lower case and single spaces."""
-    text = unicodedata.normalize("NFKC", text or "")
-    text = _converter().convert(text)
-    return _SPACE.sub(" ", text).strip().lower()
+    """The app's one normaliser: simplified Chinese, NFKC width folding, lower case and single spaces."""
+    return _SPACE.sub(" ", fold(text)).strip().lower()
 
 
 def tidy(text: str) -> str:

@@ -87,25 +87,18 @@ def candidates(request: ClarifyRequest, config: ClarifyConfig) -> list[str]:
 
 
 def _knowledge_decides(request: ClarifyRequest, names: list[str]) -> bool:
-    """Close intents need no question when the words clearly match an entry of one of them, or when the
-    question asks who handles something and triage names the department."""
+    """Close intents need no question when the learned decision answers with an entry of one of them,
+    or when the question asks who handles something and triage names the department."""
     from api.kb.service import department_routing
-    from knowledge.answer import ANSWER_THRESHOLD, CLEAR_WIN_GAP, CLEAR_WIN_THRESHOLD
-    from knowledge.retrieval import get_retriever
+    from knowledge.decide import decider
     from knowledge.scope import asks_department
 
     if asks_department(request.text) and department_routing(text=request.text, intent=None):
         return True
-
-    hits = get_retriever().search(request.text, top_k=2)
-    if not hits:
+    decision = decider().decide(request.text)
+    if decision.label != "answer" or not decision.hits:
         return False
-    top = hits[0].lexical
-    gap = top - (hits[1].lexical if len(hits) > 1 else 0.0)
-    clear = (top >= ANSWER_THRESHOLD and gap >= 0.05) or (
-        top >= CLEAR_WIN_THRESHOLD and gap >= CLEAR_WIN_GAP
-    )
-    return clear and bool(set(hits[0].entry.intents) & set(names))
+    return bool(set(decision.hits[0].entry.intents) & set(names))
 
 
 def not_understood(request: ClarifyRequest) -> bool:

@@ -31,13 +31,28 @@ class AnswerRequest(BaseModel):
     context: dict[str, str | None] = {}
 
 
+class AnswerPart(BaseModel):
+    """One question of a message that asked several, with its own answer and citation."""
+
+    kind: Kind
+    question: str | None = None
+    text: str
+    sources: list[Source] = []
+    buttons: list[Button] = []
+    topic: str | None = None
+    entry_ids: list[str] = []
+
+
 class AnswerRead(BaseModel):
+    """The reply to one message; `parts` when it asked several questions (each shown as its own message)."""
+
     kind: Kind
     text: str
     sources: list[Source] = []
     buttons: list[Button] = []
     topic: str | None = None
     entry_ids: list[str] = []
+    parts: list[AnswerPart] = []
 
 
 class EntryRead(BaseModel):

@@ -1,13 +1,13 @@
-"""Knowledge service for the API: search, lookup and the answer the action server relays.
+"""Knowledge service for the API: search, lookup and the answer the action server relays (a thin adapter).
 
-"Which department handles this?" questions also go through complaint triage (knowledge.triage): its lead
-department and the duty clauses of its category become routing hints for knowledge.answer.answer().
+The decision is knowledge.answer / knowledge.decide. "Which department handles this?" questions also
+go through complaint triage (knowledge.triage), whose lead department is passed on as a hint.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from api.config import Settings
@@ -25,11 +25,11 @@ from api.kb.schemas import (
 from knowledge import workdays
 from knowledge.answer import answer as decide
 from knowledge.clock import today
-from knowledge.departments import departments, lead_department
+from knowledge.decide import decider
 from knowledge.kb_check import problems, source_rows
 from knowledge.loader import load_knowledge
 from knowledge.models import INTENTS, Entry
-from knowledge.retrieval import get_retriever, place_terms
+from knowledge.retrieval import place_terms
 from knowledge.scope import (
     about_complaints,
     asks_department,
@@ -37,27 +37,21 @@ from knowledge.scope import (
     asks_leave_question,
     in_domain,
 )
-from knowledge.text import compact, normalize
+from knowledge.text import normalize
 from knowledge.triage import triage
 from knowledge.triage.classifier import score_categories
-from knowledge.triage.loader import duty_by_id, load_categories, load_departments
+from knowledge.triage.loader import load_departments
 
 # "Where do I complain" questions often carry no who-word; other intents route only on an explicit who-question.
 ROUTED_INTENTS = frozenset({"ask_complaint_channel"})
-CLAUSE_BOOST = 0.15
-LEAD_BOOST = 0.08
-MIN_SEGMENT = 8
-RUNNER_UP_SHARE = 0.6
-_CLAUSE_TRIM = "；;。，,、 "
 
 
 @dataclass(frozen=True)
 class Routing:
-    """Where triage sends a question: the lead department and entry score bonuses."""
+    """Where complaint triage sends a who-handles-this question: its lead department."""
 
-    department: str | None
+    department: str
     category: str
-    boosts: dict[str, float] = field(default_factory=dict)
 
 
 def _doc_label(doc_id: str) -> str:
@@ -81,8 +75,8 @@ def entry_read(entry: Entry) -> EntryRead:
 
 
 def search(*, query: str, limit: int = 5) -> SearchResults:
-    """Lexical + vocabulary search over the entries, best first."""
-    hits = get_retriever().search(query, top_k=limit)
+    """Hybrid (lexical + dense) search over the entries, best first; score = fused probability."""
+    hits = decider().hybrid.search(query, top_k=limit)
     return SearchResults(
         query=query,
         hits=[SearchHit(score=h.score, entry=entry_read(h.entry)) for h in hits if h.score > 0],
@@ -97,23 +91,6 @@ def get_entry(*, entry_id: str) -> EntryRead:
     return entry_read(entry)
 
 
-def _cites_clause(entry: Entry, clause: str) -> bool:
-    """The entry quotes (part of) a department's duty clause: whole, or a long enough segment.
-
-    A segment that is only the department's name ("区人力资源社会保障局……") proves nothing.
-    """
-    clause = compact(clause).strip(_CLAUSE_TRIM)
-    for cite in entry.citations:
-        for segment in compact(cite.quote).split("……"):
-            segment = segment.strip(_CLAUSE_TRIM)
-            content = segment
-            for name in departments():
-                content = content.replace(name, "")
-            if len(content) >= MIN_SEGMENT and (segment in clause or clause in segment):
-                return True
-    return False
-
-
 @lru_cache(maxsize=1)
 def _explicit_names() -> dict[str, str]:
     """Unambiguous ways to write a department (name, short name, aliases of 3+ chars or ending in 局/会/联/管)."""
@@ -125,28 +102,6 @@ def _explicit_names() -> dict[str, str]:
     return out
 
 
-def _named_in_text(norm: str) -> set[str]:
-    """Departments the user names themselves."""
-    return {name for alias, name in _explicit_names().items() if alias in norm}
-
-
-@lru_cache(maxsize=64)
-def _category_entries(category_name: str) -> tuple[str, tuple[tuple[str, float], ...]]:
-    """A triage category's lead and the bonus of each entry quoting its duty clauses or leading with it."""
-    category = next(c for c in load_categories().categories if c.name == category_name)
-    lead = category.lead
-    duties = duty_by_id()
-    clauses = [duties[d][1] for d in category.duties if d in duties and duties[d][0] == lead]
-    bonuses: list[tuple[str, float]] = []
-    for entry in load_knowledge().entries:
-        bonus = CLAUSE_BOOST if any(_cites_clause(entry, c) for c in clauses) else 0.0
-        if lead_department(entry) == lead:
-            bonus += LEAD_BOOST
-        if bonus:
-            bonuses.append((entry.id, bonus))
-    return lead, tuple(bonuses)
-
-
 def _mask_places(norm: str) -> str:
     """Replace where-care-happens words by 机构: "早教中心虚假宣传" is about advertising, not early education."""
     for name in place_terms():
@@ -155,38 +110,25 @@ def _mask_places(norm: str) -> str:
 
 
 def department_routing(*, text: str, intent: str | None) -> Routing | None:
-    """Triage's lead department for a who-handles-this question, with entry boosts; else None.
+    """Triage's lead department for a who-handles-this question about infant care, else None.
 
-    None when the question is not about who handles something or not about infant care at all, when
-    no triage keyword fires (the fallback category says nothing), or when the user already names a
-    different department.
-    Runner-up categories within RUNNER_UP_SHARE of the winner boost their entries too, scaled by
-    score; the department is only preferred outright when no such runner-up points elsewhere.
+    None when the question does not ask who handles something, is not about infant care, when no
+    triage keyword fires (the fallback category says nothing), or when the user names another
+    department. The answer uses it only to choose among the candidates the decision already found.
     """
     asks = asks_department(text) or (intent in ROUTED_INTENTS and about_complaints(text))
     if not text.strip() or not asks or not in_domain(text):
         return None
     norm = _mask_places(normalize(text))
     result = triage(text=norm)
-    scores = {s.name: s.score for s in score_categories(text=norm)}
+    scores = {s.name for s in score_categories(text=norm)}
     if result.category not in scores or not result.departments:
         return None
     lead = result.departments[0].name
-    named = _named_in_text(norm)
+    named = {name for alias, name in _explicit_names().items() if alias in norm}
     if named and lead not in named:
         return None
-    top = scores[result.category]
-    boosts: dict[str, float] = {}
-    contested = False
-    for name, score in scores.items():
-        if name != result.category and score < RUNNER_UP_SHARE * top:
-            continue
-        other_lead, bonuses = _category_entries(name)
-        contested = contested or other_lead != lead
-        weight = min(1.0, score / top)
-        for entry_id, bonus in bonuses:
-            boosts[entry_id] = max(boosts.get(entry_id, 0.0), bonus * weight)
-    return Routing(department=None if contested else lead, category=result.category, boosts=boosts)
+    return Routing(department=lead, category=result.category)
 
 
 def _policy_intent(intent: str | None, ranking: Iterable[tuple[str, float]]) -> str | None:
@@ -209,12 +151,14 @@ def answer(*, request: AnswerRequest, settings: Settings) -> AnswerRead:
         entities=[{"entity": e.entity, "value": e.value or ""} for e in request.entities],
         context={k: v for k, v in request.context.items() if v},
         ranking=ranking,
-        boosts=routing.boosts if routing else None,
         preferred_department=routing.department if routing else None,
     )
-    fill = {"hotline": settings.hotline, "hotline_name": settings.hotline_name}
-    data = result.model_dump()
-    data["text"] = data["text"].format_map(_Keep(fill))
+    fill = _Keep({"hotline": settings.hotline, "hotline_name": settings.hotline_name})
+    data = result.model_dump(exclude={"question"})
+    data["text"] = data["text"].format_map(fill)
+    for part in data["parts"]:
+        part["text"] = part["text"].format_map(fill)
+        part.pop("parts", None)
     return AnswerRead.model_validate(data)
 
 
@@ -249,9 +193,7 @@ def route_flow(*, request: AnswerRequest, flow: str, settings: Settings) -> Flow
             return FlowRoute(mode="flow")
     elif flow not in FLOW_QUESTION_INTENT or not asks_instead(request.text, flow=flow):
         return FlowRoute(mode="flow")
-    asked = request.model_copy(
-        update={"intent": FLOW_QUESTION_INTENT[flow], "confidence": max(request.confidence, 0.6)}
-    )
+    asked = request.model_copy(update={"intent": FLOW_QUESTION_INTENT[flow]})
     result = answer(request=asked, settings=settings)
     if result.kind != "answer":
         return FlowRoute(mode="flow")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,6 +11,8 @@ from pathlib import Path
 
 import yaml
 from pydantic import BaseModel
+
+from knowledge.text import fold
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "repeats.yml"
 _DROP = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -30,19 +31,11 @@ def load_rules(path: Path = DATA_FILE) -> RepeatRules:
     return RepeatRules.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
-@lru_cache
-def _t2s() -> object:
-    """OpenCC traditional→simplified converter (built once)."""
-    from opencc import OpenCC
-
-    return OpenCC("t2s")
-
-
 def _clean(text: str | None) -> str:
     """NFKC, simplified characters, no whitespace or punctuation."""
     if not text:
         return ""
-    simplified = _t2s().convert(unicodedata.normalize("NFKC", text))  # type: ignore[attr-defined]
+    simplified = fold(text)
     return _DROP.sub("", simplified).lower()
 
 

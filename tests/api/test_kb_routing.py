@@ -96,7 +96,6 @@ def test_routing_only_for_who_questions() -> None:
     assert department_routing(text="托育机构有哪些服务形式", intent=None) is None
     routed = department_routing(text="托育园门口的横幅归谁管", intent=None)
     assert routed is not None and routed.department == "区综合执法局"
-    assert routed.boosts["advertising-signage"] > routed.boosts.get("duty-health", 0.0)
 
 
 def test_complaint_intent_routes_when_the_text_talks_about_complaining() -> None:
@@ -122,11 +121,10 @@ def test_institution_names_are_not_mistaken_for_the_problem() -> None:
     assert routed is not None and routed.department == "区市场监管局"
 
 
-def test_close_categories_boost_both_without_preferring_one(client: TestClient) -> None:
+def test_two_problems_in_one_who_question_get_one_of_their_departments(client: TestClient) -> None:
     text = "托育园不退费 也不开票 找谁"
     routed = department_routing(text=text, intent=None)
-    assert routed is not None and routed.department is None
-    assert routed.boosts["complain-fees"] > 0 and routed.boosts["duty-tax"] > 0
+    assert routed is not None and routed.department in {"区市场监管局", "区税务局"}
     data = _ask(client, text)
     assert data["kind"] == "answer"
     assert _first_department(data["text"]) in {"区市场监管局", "区税务局"}
@@ -135,9 +133,6 @@ def test_close_categories_boost_both_without_preferring_one(client: TestClient) 
 def test_a_quote_that_only_names_the_department_is_not_its_duty_clause() -> None:
     routed = department_routing(text="托育园老师没证就上岗了 找谁", intent=None)
     assert routed is not None and routed.department == "区人力资源社会保障局"
-    assert routed.boosts["staff-qualification-dept"] > routed.boosts.get(
-        "staff-pay-social-insurance", 0.0
-    )
 
 
 def test_unrelated_who_questions_are_not_routed(client: TestClient) -> None:

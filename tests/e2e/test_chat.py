@@ -133,3 +133,21 @@ def test_action_server_down_answers_from_the_knowledge_base_then_recovers(stack:
         stack.wait_ready(60)
     body = stack.chat(new_sender(), "男方护理假几天").json()
     assert body["kind"] == "answer" and "正在启动或维护" not in texts(body)
+
+
+def test_several_questions_get_one_cited_message_each(stack: Stack) -> None:
+    body = stack.chat(new_sender(), "护理假几天？育儿假每年几天？").json()
+    assert body["kind"] == "answer"
+    cited = [m for m in body["messages"] if m.get("sources")]
+    assert len(cited) >= 2
+
+
+def test_overview_question_lists_the_departments_with_the_checklist_button(stack: Stack) -> None:
+    body = stack.chat(new_sender(), "打算开家托育园，要跑哪些部门").json()
+    text = texts(body)
+    assert "区市场监管局" in text and "区住建局" in text
+    buttons = [b for m in body["messages"] for b in (m.get("buttons") or [])]
+    # the app's own button, or the operator flow's offer when the NLU read the message as its start
+    assert any(
+        b["payload"] == "/start_operator_guide" or "开办清单" in b["payload"] for b in buttons
+    )

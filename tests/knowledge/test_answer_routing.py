@@ -4,26 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.answer import _decide as decide
 from knowledge.answer import answer
 from knowledge.departments import departments, lead_department
 from knowledge.leave import parse_leave_query
 from knowledge.loader import load_knowledge
-from knowledge.models import ScoredEntry
-
-
-def _hits(*pairs: tuple[str, float], intent: str | None = None) -> list[ScoredEntry]:
-    kb = load_knowledge()
-    out = []
-    for entry_id, score in pairs:
-        entry = kb.entry(entry_id)
-        assert entry is not None
-        out.append(
-            ScoredEntry(
-                entry=entry, score=score, lexical=score, intent_match=intent in entry.intents
-            )
-        )
-    return out
 
 
 def test_departments_are_read_from_the_data_file() -> None:
@@ -68,27 +52,11 @@ def test_preferred_department_does_not_touch_unrelated_text() -> None:
     assert result.kind == "out_of_scope"
 
 
-def test_nlu_intent_settles_near_ties() -> None:
-    kb = load_knowledge()
-    hits = _hits(
-        ("open-nonprofit-registration", 0.62),
-        ("early-education-guidance", 0.61),
-        intent="ask_parenting_guidance",
-    )
-    result = decide(kb, "托育", hits, "ask_parenting_guidance", 0.6)
-    assert result.kind == "answer" and result.entry_ids == ["early-education-guidance"]
-
-
-def test_near_tie_without_a_department_on_one_side_just_answers() -> None:
-    kb = load_knowledge()
-    hits = _hits(("service-types", 0.6), ("staff-certification", 0.59))
-    assert decide(kb, "托育", hits, None, 0.0).entry_ids == ["service-types"]
-
-
-def test_near_tie_needs_a_real_tie() -> None:
-    kb = load_knowledge()
-    hits = _hits(("open-nonprofit-registration", 0.62), ("early-education-guidance", 0.55))
-    assert decide(kb, "托育", hits, None, 0.0).kind == "answer"
+def test_nlu_intent_moves_the_answer_towards_its_topic() -> None:
+    result = answer(text="托育机构的早教怎么弄", intent="ask_parenting_guidance", confidence=0.9)
+    assert result.kind == "answer"
+    entry = load_knowledge().entry(result.entry_ids[0])
+    assert entry is not None and "ask_parenting_guidance" in entry.intents
 
 
 @pytest.mark.parametrize(

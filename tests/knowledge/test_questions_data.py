@@ -31,6 +31,7 @@ OOS_KINDS = {
     "tech",
     "food",
     "entertainment",
+    "other_business",
 }
 MIN_PER_ENTRY = 10
 

@@ -76,3 +76,69 @@ def test_retriever_works_on_any_entry_list() -> None:
     hits = Retriever(entries).search("陪产假", top_k=2)
     assert hits[0].entry.id == "paternity-leave"
     assert {h.entry.group for h in hits} == {"leave"}
+
+
+# ---------------------------------------------------------------- hybrid (lexical + dense + pinyin)
+
+SAME_QUESTION = [
+    (
+        "paternity-leave",
+        [
+            "孩子爸爸可以请几天假陪老婆坐月子",
+            "How many days off does a new father get when his baby is born?",
+            "nanfang peichan jia ji tian",
+            "孩子爸爸可以請幾天假陪老婆坐月子",
+        ],
+    ),
+    (
+        "toban-kindergarten",
+        [
+            "娃娃两岁多，幼儿园能不能收",
+            "Can a kindergarten take my two-and-a-half year old into its toddler class?",
+            "youeryuan tuoban shou liang sui de haizi ma",
+            "娃娃兩歲多，幼兒園能不能收",
+        ],
+    ),
+    (
+        "staff-certification",
+        [
+            "在托育园带娃的阿姨要考什么证才能上岗",
+            "Do carers at a daycare need a certificate before they start working?",
+            "tuoyu baoyuyuan yao chizheng shanggang ma",
+            "在托育園帶娃的阿姨要考什麼證才能上崗",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("expected", "variants"), SAME_QUESTION, ids=lambda v: str(v)[:20])
+def test_paraphrase_english_pinyin_and_traditional_find_the_same_entry(
+    expected: str, variants: list[str]
+) -> None:
+    from knowledge.decide import decider
+
+    hybrid = decider().hybrid
+    for text in variants:
+        top = [h.entry.id for h in hybrid.search(text, top_k=3)]
+        assert expected in top, (text, top)
+    mandarin, *_, traditional = variants
+    assert hybrid.search(mandarin, top_k=1)[0].entry.id == expected
+    assert hybrid.search(traditional, top_k=1)[0].entry.id == expected
+
+
+def test_hybrid_scores_are_probabilities_best_first() -> None:
+    from knowledge.decide import decider
+
+    hits = decider().hybrid.search("托育机构消防检查", top_k=10)
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0.0 <= s <= 1.0 for s in scores)
+
+
+def test_pinyin_syllables_are_read_from_latin_words() -> None:
+    from knowledge.pinyin import query_syllables, split_syllables
+
+    assert split_syllables("tuoban") == ["tuo", "ban"]
+    assert split_syllables("xyzzy") is None
+    assert query_syllables("tuoban ji sui") == ["tuo", "ban", "ji", "sui"]
+    assert query_syllables("托班几岁") == []

@@ -1,0 +1,54 @@
+"""Follow-ups that only make sense with the previous turn are read against its topic (context["topic"])."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.answer import answer
+from knowledge.opening import OVERVIEW_ENTRY, START_GUIDE, opening_book
+
+
+@pytest.mark.parametrize(
+    ("previous", "text", "expected"),
+    [
+        ("maternity-leave-total", "那男方呢？", "paternity-leave"),
+        ("paternity-leave", "那女方能休多久", "maternity-leave-total"),
+        ("open-for-profit-registration", "要是不以赚钱为目的呢", "open-nonprofit-registration"),
+        ("complain-fees", "那饭菜不干净呢", "complain-food"),
+        ("staff-certification", "那这个归哪个部门管", "staff-qualification-dept"),
+    ],
+)
+def test_followups_are_read_against_the_previous_topic(
+    previous: str, text: str, expected: str
+) -> None:
+    result = answer(text=text, context={"topic": previous})
+    assert result.kind == "answer", (text, result.kind)
+    assert result.entry_ids == [expected], (text, result.entry_ids)
+
+
+def test_a_caesarean_followup_after_leave_is_about_caesarean_leave() -> None:
+    result = answer(text="要是顺产变剖宫产呢", context={"topic": "maternity-leave-total"})
+    assert result.kind == "answer" and result.entry_ids == ["caesarean-leave"]
+
+
+def test_a_message_that_stands_on_its_own_ignores_the_previous_topic() -> None:
+    alone = answer(text="托育机构的保育员要持证上岗吗")
+    after = answer(text="托育机构的保育员要持证上岗吗", context={"topic": "paternity-leave"})
+    assert after.entry_ids == alone.entry_ids
+
+
+def test_the_same_followup_without_a_topic_is_not_answered_as_that_topic() -> None:
+    result = answer(text="那男方呢？")
+    assert result.entry_ids != ["paternity-leave"] or result.kind != "answer"
+
+
+@pytest.mark.parametrize(
+    "text", ["想开个托育园，都要去哪些部门办手续", "开一家托儿所需要找哪几个单位"]
+)
+def test_overview_questions_get_every_step_in_order_and_the_checklist_button(text: str) -> None:
+    result = answer(text=text)
+    assert result.kind == "answer" and result.entry_ids == [OVERVIEW_ENTRY], result.entry_ids
+    departments = [step.department for step in opening_book().steps]
+    positions = [result.text.find(f"{i}. {d}") for i, d in enumerate(departments, start=1)]
+    assert all(p >= 0 for p in positions) and positions == sorted(positions)
+    assert START_GUIDE in result.buttons and result.sources
