@@ -122,6 +122,40 @@ def _dated_topic(topic: str, query: LeaveQuery) -> str:
     return f"{topic}@{span}"
 
 
+def _followup_hits(
+    prev: Entry, alone: list[ScoredEntry], joined: list[ScoredEntry]
+) -> list[ScoredEntry]:
+    """A follow-up's entries: what the message finds on its own (「工资呢」 → pay) and read with the previous
+    topic (「那这个归哪个部门管」), never the previous entry again; likely ones in the previous entry's group
+    first (「那消防呢」 after registration → the fire permit step), then by probability."""
+    best: dict[str, ScoredEntry] = {}
+    for hit in [*alone, *joined]:
+        if hit.entry.id != prev.id and (
+            hit.entry.id not in best or hit.score > best[hit.entry.id].score
+        ):
+            best[hit.entry.id] = hit
+    return sorted(
+        best.values(),
+        key=lambda h: (h.score >= 0.5 and h.entry.group == prev.group, h.score >= 0.5, h.score),
+        reverse=True,
+    )
+
+
+def _states_leave_fact(query: LeaveQuery) -> bool:
+    """A follow-up that changes the calculation (难产, 双胞胎, 流产, a date, a total …), not any leave word."""
+    return bool(
+        query.difficult
+        or (query.babies or 1) > 1
+        or query.miscarriage
+        or query.caesarean
+        or query.vaginal
+        or query.birth_from
+        or query.due
+        or query.third_child
+        or query.asks_total
+    )
+
+
 def _is_followup(text: str) -> bool:
     """An elliptical message (「那…」, 「…呢」) that only makes sense with the previous topic."""
     return bool(_FOLLOWUP.search(normalize(text)))
@@ -275,7 +309,11 @@ def _answer(
     if prev is not None and (followup or decision.label != "answer"):
         # read against the previous topic; a message that stands on its own keeps its own reading
         joined = decider().decide(f"{prev.title} {text}", boosts=boosts or None, **search)
-        joined.hits = [h for h in joined.hits if h.entry.id != prev.id]
+        joined.hits = (
+            _followup_hits(prev, decision.hits, joined.hits)
+            if followup
+            else [h for h in joined.hits if h.entry.id != prev.id]
+        )
         if followup or (joined.label == "answer" and decision.label != "out_of_scope"):
             decision = joined
     if decision.label == "out_of_scope":
@@ -284,6 +322,8 @@ def _answer(
         return Answer(kind="handoff", text=handoff_text(no_match=not wants_human(text)))
     in_leave = bool(prev and prev.group == "leave" and followup) or intent in LEAVE_INTENTS
     query = parse_leave_query(text, assume_leave=in_leave)
+    if query and followup and not _states_leave_fact(query):
+        query = None  # 「工资呢」 after a leave answer asks about pay: retrieval decides, not the calculator
     if query:
         if followup and prev_span and query.birth_from is None and not query.miscarriage:
             exact = prev_span[0] if prev_span[0] == prev_span[1] else None
