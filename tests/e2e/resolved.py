@@ -10,15 +10,14 @@ MARKET = "区市场监管局"
 
 
 def resolved_case(stack: Stack, result: str) -> tuple[str, str]:
-    """A complaint filed through the app and resolved by the lead department; (ticket, pin)."""
+    """A complaint filed through the app (which triages it) and resolved by the lead department; (ticket, pin)."""
     r = httpx.post(
         f"{stack.internal_url}/api/complaints",  # as the action server files it
         json={
             "text": "小蜜蜂托育园多收了一个月保育费 找园长也不理",
             "phone": "13877771234",
             "channel": "web",
-            "triage": {"category": "收费/退费", "departments": [{"name": MARKET, "role": "lead"}]},
-        },
+        },  # no triage: the app triages what it files (a fee complaint: 区市场监管局)
         headers={"Authorization": f"Bearer {SERVICE_TOKEN}"},
         timeout=30,
     )
