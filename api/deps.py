@@ -7,8 +7,8 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
-from api.chat.engine import EngineClient
 from api.config import Settings, get_settings
+from api.engine import EngineClient
 from api.errors import Unauthorized
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -21,7 +21,6 @@ from api.auth.routes import admin_router as auth_admin_router
 from api.auth.routes import router as auth_router
 from api.auth.startup import bootstrap_admin
 from api.chat import page as chat_page
-from api.chat.engine import EngineClient
 from api.chat.routes import router as chat_router
 from api.complaints.routes import actions_router as complaints_actions_router
 from api.complaints.routes import internal_router as complaints_internal_router
@@ -29,6 +28,7 @@ from api.complaints.routes import router as complaints_router
 from api.config import get_settings
 from api.console.routes import router as console_router
 from api.deps import ServiceAuth
+from api.engine import EngineClient
 from api.errors import install_error_handlers
 from api.guides.routes import router as guides_internal_router
 from api.health import router as health_router

@@ -12,9 +12,9 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from api.chat.engine import EngineClient
 from api.chat.payload import to_response
 from api.chat.schemas import ChatMessage, ChatResponse, Kind
+from api.engine import EngineClient
 from api.errors import EngineUnavailable
 from knowledge.safety import SafetyResult, advice, detect
 from knowledge.scope import about_complaints

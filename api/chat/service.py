@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 
 from api.chat import degraded, safety
-from api.chat.engine import EngineClient
 from api.chat.payload import to_response
 from api.chat.schemas import ChatMessage, ChatResponse
 from api.config import Settings
+from api.engine import EngineClient
 from api.errors import EngineUnavailable
 
 logger = logging.getLogger(__name__)

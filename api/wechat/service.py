@@ -10,9 +10,9 @@ from typing import Any
 
 from wechatpy.replies import create_reply
 
-from api.chat.engine import EngineClient
 from api.chat.service import converse, unavailable_text
 from api.config import Settings
+from api.engine import EngineClient
 from api.errors import EngineUnavailable
 from api.wechat import texts
 from api.wechat.codec import Codec

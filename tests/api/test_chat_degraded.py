@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from api.chat.engine import Watch
 from api.config import Settings
+from api.engine import Watch
 from api.main import create_app
 from tests.api.test_wechat_fakes import (  # noqa: F401 - fixtures
     FakeEngine,
