@@ -14,14 +14,13 @@ import hashlib
 import logging
 import os
 import pickle
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from knowledge.embed import embed_queries
+from knowledge.embed import cache_dir, cached, embed_queries
 from knowledge.safety.signals import CLASSES, EMERGENCIES, MARKERS, SIGNALS, hits, markers
 from knowledge.text import normalize
 
@@ -150,23 +149,8 @@ def choose_threshold(scores: np.ndarray, is_emergency: np.ndarray) -> float:
 
 
 def cached_vectors(texts: list[str]) -> np.ndarray:
-    """Embeddings of reviewed texts, kept on disk so refits embed only what is new."""
-    path = _cache_dir() / "safety-vectors-e5-small-q4.pkl"
-    known: dict[str, np.ndarray] = {}
-    if path.exists():
-        try:
-            with path.open("rb") as handle:
-                known = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError):
-            known = {}
-    missing = sorted({t for t in texts if t not in known})
-    if missing:
-        known.update(zip(missing, embed_queries(missing), strict=True))
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as handle:
-            pickle.dump(known, handle)
-        tmp.replace(path)
-    return np.stack([known[t] for t in texts]) if texts else np.zeros((0, 384), np.float32)
+    """Embeddings of reviewed texts, kept on disk by knowledge.embed so refits embed only what is new."""
+    return cached(texts, kind="query")
 
 
 def fit(examples: list[Example], *, c: float = C) -> Model:
@@ -183,16 +167,6 @@ def fit(examples: list[Example], *, c: float = C) -> Model:
     return model
 
 
-def _cache_dir() -> Path:
-    configured = os.environ.get("TUOYU_CACHE_DIR")
-    path = Path(configured) if configured else ROOT / "var" / "cache"
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        return path
-    except OSError:
-        return Path(tempfile.gettempdir())
-
-
 def fingerprint(examples: list[Example]) -> str:
     """Content hash of the examples, the signal file and this code: a change refits."""
     digest = hashlib.sha256(VERSION.encode())
@@ -205,7 +179,7 @@ def fingerprint(examples: list[Example]) -> str:
 
 def load_or_fit(examples: list[Example]) -> Model:
     """The cached artefact for these examples, or a new fit saved for next time."""
-    path = _cache_dir() / f"safety-{fingerprint(examples)}.pkl"
+    path = cache_dir() / f"safety-{fingerprint(examples)}.pkl"
     if path.exists():
         try:
             with path.open("rb") as handle:

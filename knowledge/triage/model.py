@@ -26,7 +26,6 @@ import logging
 import os
 import pickle
 import re
-import tempfile
 import warnings
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -35,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from knowledge.embed import embed_queries
+from knowledge.embed import cache_dir, cached, embed_queries
 from knowledge.text import normalize
 from knowledge.triage.classifier import score_categories
 from knowledge.triage.loader import TRIAGE, load_categories, load_departments
@@ -525,25 +524,11 @@ def fit(items: list[LabelledComplaint]) -> Model:
     return model
 
 
-def _cache_dir() -> Path:
-    """var/cache (or TUOYU_CACHE_DIR); a temp dir when it cannot be written."""
-    configured = os.environ.get("TUOYU_CACHE_DIR")
-    path = Path(configured) if configured else ROOT / "var" / "cache"
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        return path
-    except OSError:
-        return Path(tempfile.gettempdir())
-
-
 def cached_vectors(texts: list[str]) -> np.ndarray:
-    """e5 vectors of reviewed texts, shared on disk with the emergency detector's cache."""
-    from knowledge.safety.classifier import cached_vectors as shared
-
-    return shared(texts)
+    """e5 query vectors of reviewed texts, kept on disk by knowledge.embed (shared with the other models)."""
+    return cached(texts, kind="query")
 
 
-@lru_cache(maxsize=4)
 def _clause_vectors(quotes: tuple[str, ...]) -> np.ndarray:
     """Vectors of the duty clauses (cached on disk with the reviewed texts)."""
     return cached_vectors(list(quotes))
@@ -563,7 +548,7 @@ def fingerprint(items: list[LabelledComplaint]) -> str:
 
 def load_or_fit(items: list[LabelledComplaint]) -> Model:
     """The cached artefact for these items (var/cache/triage-<hash>.pkl), or a new fit saved."""
-    path = _cache_dir() / f"triage-{fingerprint(items)}.pkl"
+    path = cache_dir() / f"triage-{fingerprint(items)}.pkl"
     if path.exists():
         try:
             with path.open("rb") as handle:
