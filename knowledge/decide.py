@@ -18,8 +18,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-import os
-import pickle
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from knowledge.artefact import load_or_fit
 from knowledge.dense import DenseIndex, entry_text
 from knowledge.embed import cache_dir, cached, embed_query
 from knowledge.loader import load_knowledge
@@ -407,22 +406,14 @@ def artefact_path() -> Path:
 
 def load_or_build() -> Decider:
     """The cached artefact for the current data, or a new fit saved for next time."""
-    path = artefact_path()
-    if path.exists():
-        try:
-            with path.open("rb") as handle:
-                found: Decider = pickle.load(handle)
-            return found
-        except (OSError, pickle.UnpicklingError, AttributeError, EOFError):
-            logger.warning("decision artefact unreadable, refitting")
-    train, _ = split()
-    decider = build(train)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    with tmp.open("wb") as handle:
-        pickle.dump(decider, handle)
-    tmp.replace(path)
-    logger.info("decision model %s fitted on %d questions", decider.model_name, len(train))
-    return decider
+
+    def fitted() -> Decider:
+        train, _ = split()
+        decider = build(train)
+        logger.info("decision model %s fitted on %d questions", decider.model_name, len(train))
+        return decider
+
+    return load_or_fit(artefact_path(), fitted, what="decision artefact")
 
 
 @lru_cache(maxsize=1)

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from knowledge.artefact import load_or_fit as load_or_fit_artefact
 from knowledge.embed import cache_dir, cached, embed_queries
 from knowledge.safety.signals import CLASSES, EMERGENCIES, MARKERS, SIGNALS, hits, markers
 from knowledge.text import normalize
@@ -180,19 +179,12 @@ def fingerprint(examples: list[Example]) -> str:
 def load_or_fit(examples: list[Example]) -> Model:
     """The cached artefact for these examples, or a new fit saved for next time."""
     path = cache_dir() / f"safety-{fingerprint(examples)}.pkl"
-    if path.exists():
-        try:
-            with path.open("rb") as handle:
-                model: Model = pickle.load(handle)
-            return model
-        except (OSError, pickle.UnpicklingError, AttributeError, EOFError):
-            logger.warning("safety model cache unreadable, refitting")
-    model = fit(examples)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    with tmp.open("wb") as handle:
-        pickle.dump(model, handle)
-    tmp.replace(path)
-    logger.info(
-        "safety model fitted on %d examples, threshold %.3f", len(examples), model.threshold
-    )
-    return model
+
+    def fitted() -> Model:
+        model = fit(examples)
+        logger.info(
+            "safety model fitted on %d examples, threshold %.3f", len(examples), model.threshold
+        )
+        return model
+
+    return load_or_fit_artefact(path, fitted, what="safety model")

@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import pickle
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -34,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from knowledge.artefact import load_or_fit as load_or_fit_artefact
 from knowledge.embed import cache_dir, cached, embed_queries
 from knowledge.text import normalize
 from knowledge.triage.classifier import score_categories
@@ -549,25 +548,18 @@ def fingerprint(items: list[LabelledComplaint]) -> str:
 def load_or_fit(items: list[LabelledComplaint]) -> Model:
     """The cached artefact for these items (var/cache/triage-<hash>.pkl), or a new fit saved."""
     path = cache_dir() / f"triage-{fingerprint(items)}.pkl"
-    if path.exists():
-        try:
-            with path.open("rb") as handle:
-                model: Model = pickle.load(handle)
-            return model
-        except (OSError, pickle.UnpicklingError, AttributeError, EOFError):
-            logger.warning("triage model cache unreadable, refitting")
-    model = fit(items)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    with tmp.open("wb") as handle:
-        pickle.dump(model, handle)
-    tmp.replace(path)
-    logger.info(
-        "triage model fitted on %d complaints (C=%s, assist threshold %.2f)",
-        len(items),
-        model.c,
-        model.assist_threshold,
-    )
-    return model
+
+    def fitted() -> Model:
+        model = fit(items)
+        logger.info(
+            "triage model fitted on %d complaints (C=%s, assist threshold %.2f)",
+            len(items),
+            model.c,
+            model.assist_threshold,
+        )
+        return model
+
+    return load_or_fit_artefact(path, fitted, what="triage model")
 
 
 @lru_cache(maxsize=1)
