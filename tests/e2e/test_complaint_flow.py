@@ -3,42 +3,18 @@
 from __future__ import annotations
 
 import re
-import sqlite3
-import uuid
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.e2e.stack import Stack
+from tests.e2e.talk import TICKET_RE, new_sender, say, stored, texts
 
 pytestmark = pytest.mark.e2e
 
-TICKET_RE = re.compile(r"TY\d{8}-\d{4}")
 PIN_RE = re.compile(r"查询码：(\d{6})")
 FEES = "投诉一下 金苹果托育园每个月另外收600块材料费 报名的时候一个字都没提"
-
-
-def new_sender() -> str:
-    return f"cf-{uuid.uuid4().hex[:12]}"
-
-
-def say(stack: Stack, sender: str, text: str) -> dict[str, Any]:
-    """One turn through the gateway; the body is {messages, kind}."""
-    response = stack.chat(sender, text)
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def texts(body: dict[str, Any]) -> str:
-    return "\n".join(m["text"] for m in body["messages"])
-
-
-def stored(stack: Stack, sender: str) -> list[sqlite3.Row]:
-    """The complaints the app stored for this conversation (read from its SQLite file)."""
-    with sqlite3.connect(stack.workdir / "tuoyu.db") as db:
-        db.row_factory = sqlite3.Row
-        return db.execute("SELECT * FROM complaints WHERE sender_id = ?", (sender,)).fetchall()
 
 
 def to_summary(

@@ -6,46 +6,18 @@ field, and an impossible date typed into the leave calculator.
 
 from __future__ import annotations
 
-import re
-import sqlite3
 import unicodedata
-import uuid
-from typing import Any
 
 import pytest
 
 from tests.e2e.stack import Stack
+from tests.e2e.talk import TICKET_RE, last, new_sender, say, stored, texts
 
 pytestmark = pytest.mark.e2e
 
-TICKET_RE = re.compile(r"TY\d{8}-\d{4}")
 STORY = "午睡的时候老师把孩子们反锁在屋里自己出去买菜了，回来快一个钟头"
 # what is shown and filed: the app normalises every message (NFKC: the full-width comma becomes ",")
 FILED_STORY = unicodedata.normalize("NFKC", STORY)
-
-
-def new_sender() -> str:
-    return f"fu-{uuid.uuid4().hex[:12]}"
-
-
-def say(stack: Stack, sender: str, text: str) -> dict[str, Any]:
-    response = stack.chat(sender, text)
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def texts(body: dict[str, Any]) -> str:
-    return "\n".join(m["text"] for m in body["messages"])
-
-
-def last(body: dict[str, Any]) -> str:
-    return str(body["messages"][-1]["text"])
-
-
-def stored(stack: Stack, sender: str) -> list[sqlite3.Row]:
-    with sqlite3.connect(stack.workdir / "tuoyu.db") as db:
-        db.row_factory = sqlite3.Row
-        return db.execute("SELECT * FROM complaints WHERE sender_id = ?", (sender,)).fetchall()
 
 
 def test_an_opener_without_details_asks_what_happened_and_is_never_the_story(stack: Stack) -> None:
