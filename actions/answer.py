@@ -12,6 +12,7 @@ from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.app_client import AppClient, AppUnavailable
+from actions.handoff import just_offered, take_message_now
 from actions.payload import nlu_request, relay, send_unavailable
 
 
@@ -24,6 +25,12 @@ class ActionAnswerPolicy(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if just_offered(
+            tracker
+        ):  # right after the offer, a message for staff is filed, not answered
+            taken = await take_message_now(dispatcher, tracker)
+            if taken is not None:
+                return taken
         try:
             answer = await AppClient().post("/api/internal/answer", nlu_request(tracker))
         except AppUnavailable:

@@ -155,7 +155,9 @@ class ActionReportLastTicket(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         ticket = tracker.get_slot("complaint_ticket")
-        if ticket:
+        if tracker.get_slot("complaint_cancelled"):
+            dispatcher.utter_message(response="utter_complaint_was_cancelled")
+        elif ticket:
             form_message(dispatcher, last_ticket_text(str(ticket)), kind="answer")
         elif tracker.get_slot("complaint_key") and tracker.get_slot("complaint_text"):
             dispatcher.utter_message(response="utter_complaint_not_filed_yet")

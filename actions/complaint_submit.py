@@ -106,6 +106,8 @@ class ActionCancelComplaint(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         dispatcher.utter_message(response="utter_complaint_cancelled")
-        return [ActiveLoop(None), SlotSet("requested_slot", None)] + [
-            SlotSet(slot, None) for slot in COMPLAINT_SLOTS
-        ]
+        return (
+            [ActiveLoop(None), SlotSet("requested_slot", None)]
+            + [SlotSet(slot, None) for slot in COMPLAINT_SLOTS]
+            + [SlotSet("complaint_cancelled", True)]  # 「真的没交吗」 is answered from this
+        )

@@ -34,7 +34,13 @@ FORM_SLOTS = (
 # what the app's reader may set (anything else in its answer is ignored)
 READ_SLOTS = (*FORM_SLOTS, "complaint_edit", "complaint_triage", "complaint_urgency")
 # everything one complaint keeps in the tracker (complaint_ticket survives: it is the last filed case)
-COMPLAINT_SLOTS = (*READ_SLOTS, "complaint_shown", "complaint_key", "complaint_channel")
+COMPLAINT_SLOTS = (
+    *READ_SLOTS,
+    "complaint_shown",
+    "complaint_key",
+    "complaint_channel",
+    "complaint_cancelled",
+)
 URGENT = {"urgent", "high", "emergency", "紧急", "加急"}
 CHANNELS = {"web", "wechat", "phone", "api"}
 TEXT_SLOTS = (*FORM_SLOTS, "complaint_edit")

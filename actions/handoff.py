@@ -25,7 +25,6 @@ from actions.payload import (
     latest_entity,
     latest_intent,
     latest_text,
-    nlu_request,
     relay,
 )
 
@@ -111,6 +110,73 @@ async def offer_handoff(
     return offered_events(tracker if reason == "asked" else None)
 
 
+async def file_handoff(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType] | None:
+    """Store the latest message as a hand-off case for the staff queue (None: it could not be stored)."""
+    api = ComplaintApi()
+    events = tracker.events or []
+    stamp = next((e.get("timestamp") for e in reversed(events) if e.get("event") == "user"), "")
+    body: dict[str, Any] = {
+        "text": latest_text(tracker)[:5000],
+        "kind": "handoff",
+        "channel": channel_of(tracker),
+        "sender_id": tracker.sender_id,
+        "conversation": conversation(events),
+    }
+    phone = latest_entity(tracker, "phone")
+    try:
+        reply = await api.file(
+            {**body, **({"phone": phone} if phone else {})},
+            idempotency_key=f"handoff:{tracker.sender_id}:{stamp}",
+        )
+    except AppUnavailable:
+        reply = None
+    if reply is None or not reply.ok or not reply.body.get("ticket"):
+        utter_unavailable(dispatcher)
+        return None
+    filed = reply.body
+    dispatcher.utter_message(
+        response="utter_handoff_saved",
+        ticket=filed.get("ticket", ""),
+        pin=filed.get("pin") or "（已发过）",
+    )
+    return [SlotSet("handoff_stage", "waiting")]
+
+
+def just_offered(tracker: Tracker) -> bool:
+    """The bot's reply to the previous message was the hand-off offer."""
+    users = 0
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            users += 1
+            if users > 1:
+                return False
+        elif event.get("event") == "bot" and users == 1:
+            return bot_kind(event) == "handoff"
+    return False
+
+
+async def take_message_now(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType] | None:
+    """The choice and the 留言 in one message (「留言：…」, a call-back asked for with a number): the bot
+    pauses and the message is filed at once. None when this message is not one (or was not stored)."""
+    try:
+        read = await AppClient().post(
+            "/api/internal/handoff/read",
+            {"text": latest_text(tracker), "intent": latest_intent(tracker)},
+        )
+    except AppUnavailable:
+        return None
+    if not read.get("message"):
+        return None
+    filed = await file_handoff(dispatcher, tracker)
+    if filed is None:
+        return []
+    return [SlotSet("handoff_active", True), SlotSet("misunderstandings", 0), *filed]
+
+
 class ActionHandoff(Action):
     """「转人工」: give the hotline and offer to take a message for staff; the conversation goes on."""
 
@@ -137,6 +203,9 @@ class ActionLeaveMessage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        taken = await take_message_now(dispatcher, tracker)
+        if taken is not None:
+            return taken
         dispatcher.utter_message(response="utter_handoff_ask_message")
         return pause_events(tracker)
 
@@ -164,75 +233,4 @@ class ActionHandoffPaused(Action):
         if intent in ("human_handoff", "leave_message"):
             dispatcher.utter_message(response="utter_handoff_ask_message")
             return []
-        return await self._file(dispatcher, tracker)
-
-    async def _file(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        """Store the message as a hand-off case for the staff queue."""
-        api = ComplaintApi()
-        events = tracker.events or []
-        stamp = next((e.get("timestamp") for e in reversed(events) if e.get("event") == "user"), "")
-        body: dict[str, Any] = {
-            "text": latest_text(tracker)[:5000],
-            "kind": "handoff",
-            "channel": channel_of(tracker),
-            "sender_id": tracker.sender_id,
-            "conversation": conversation(events),
-        }
-        phone = latest_entity(tracker, "phone")
-        try:
-            reply = await api.file(
-                {**body, **({"phone": phone} if phone else {})},
-                idempotency_key=f"handoff:{tracker.sender_id}:{stamp}",
-            )
-        except AppUnavailable:
-            reply = None
-        if reply is None or not reply.ok or not reply.body.get("ticket"):
-            utter_unavailable(dispatcher)
-            return []
-        filed = reply.body
-        dispatcher.utter_message(
-            response="utter_handoff_saved",
-            ticket=filed.get("ticket", ""),
-            pin=filed.get("pin") or "（已发过）",
-        )
-        return [SlotSet("handoff_stage", "waiting")]
-
-
-class ActionClarifyIntent(Action):
-    """An unclear, wordless or out-of-scope message: not understood / clarify / answer; a person offered
-    after two misses in a row."""
-
-    def name(self) -> str:
-        return "action_clarify_intent"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        client = AppClient()
-        before = misunderstood_in_row(tracker.events or [])
-        payload = nlu_request(tracker)
-        try:
-            decision = await client.post(
-                "/api/internal/clarify", {**payload, "misunderstood_before": before}
-            )
-            if decision["kind"] == "handoff":
-                relay(dispatcher, decision)
-                return offered_events()
-            if decision["kind"] == "clarify":
-                relay(dispatcher, decision)
-                return [SlotSet("misunderstandings", before + 1)]
-            answer = await client.post("/api/internal/answer", payload)
-            kind = answer.get("kind", "answer")
-            if kind == "handoff":
-                return await offer_handoff(client, dispatcher, tracker, "asked")
-            relay(dispatcher, answer, kind=kind)
-            events: list[EventType] = (
-                [SlotSet("topic", answer["topic"])] if answer.get("topic") else []
-            )
-            if kind in MISSED and before + 1 >= int(decision.get("handoff_after", 2)):
-                # the answer (e.g. out of scope) stays; a person is offered after it, nothing pauses
-                return events + await offer_handoff(client, dispatcher, tracker, "misunderstood")
-        except AppUnavailable:
-            utter_unavailable(dispatcher, client)
-            return []
-        return [*events, SlotSet("misunderstandings", before + 1 if kind in MISSED else 0)]
+        return await file_handoff(dispatcher, tracker) or []

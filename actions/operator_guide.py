@@ -24,9 +24,14 @@ QUESTIONS = ("nature", "premises", "location", "services", "ages")
 SLOTS = tuple(f"op_{q}" for q in QUESTIONS)
 
 
-def answer_events(answers: dict[str, Any]) -> list[EventType]:
-    """SlotSet for each answer the app recognised."""
-    return [SlotSet(f"op_{key}", value) for key, value in answers.items() if key in QUESTIONS]
+def answer_events(answers: dict[str, Any], needed: list[str] | None = None) -> list[EventType]:
+    """SlotSet for each answer the app recognised, and the questions that still matter."""
+    events: list[EventType] = [
+        SlotSet(f"op_{key}", value) for key, value in answers.items() if key in QUESTIONS
+    ]
+    if needed:
+        events.append(SlotSet("op_needed", [q for q in needed if q in QUESTIONS]))
+    return events
 
 
 def current_answers(tracker: Tracker) -> dict[str, Any]:
@@ -77,14 +82,15 @@ class ActionStartOperatorGuide(Action):
             return [FollowupAction("action_listen")]
         dispatcher.utter_message(response="utter_operator_guide_intro")
         events: list[EventType] = [SlotSet(slot, None) for slot in SLOTS] + [
-            SlotSet("requested_slot", None)
+            SlotSet("requested_slot", None),
+            SlotSet("op_needed", None),
         ]
         if latest_intent(tracker) == "start_operator_guide":
             try:
                 parsed = await AppClient().post(
                     "/api/internal/operator/parse", {"text": latest_text(tracker)}
                 )
-                events += answer_events(parsed.get("answers") or {})
+                events += answer_events(parsed.get("answers") or {}, parsed.get("needed"))
             except AppUnavailable:
                 pass  # the form simply asks every question
         return events
@@ -95,6 +101,19 @@ class ValidateOperatorGuideForm(FormValidationAction):
 
     def name(self) -> str:
         return "validate_operator_guide_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """Only the questions the app says can still change the checklist (all of them at first)."""
+        needed = tracker.get_slot("op_needed")
+        if not needed:
+            return domain_slots
+        return [slot for slot in domain_slots if slot[3:] in needed]
 
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -108,6 +127,7 @@ class ValidateOperatorGuideForm(FormValidationAction):
             "intent": None if button else latest_intent(tracker),
             "only": requested[3:] if button else None,
             "emergency": advised_now(tracker),
+            "filled": {q: v for q, v in current_answers(tracker).items() if v},
         }
         client = AppClient()
         try:
@@ -121,10 +141,13 @@ class ValidateOperatorGuideForm(FormValidationAction):
         if parsed.get("step_aside"):
             return []  # nothing extracted: the form is rejected and the rules answer, then it resumes
         answers = parsed.get("answers") or {}
+        if parsed.get("answer"):  # a question the knowledge base answered: then the question again
+            relay(dispatcher, parsed["answer"])
+            return [SlotSet(requested, None)]
         if not answers:
             dispatcher.utter_message(response="utter_guide_not_understood")
             return [SlotSet(requested, None)]
-        return answer_events(answers)
+        return answer_events(answers, parsed.get("needed"))
 
 
 class ActionOperatorChecklist(Action):

@@ -216,33 +216,51 @@ def build_checklist(answers: OperatorAnswers, *, book: OpeningBook | None = None
     )
 
 
-def _matches(text: str, question: Question) -> list[str]:
-    """Option values whose keywords occur in text; longer keywords win (非营利 is not 营利)."""
+# a keyword after 不/没(有)/并非 in the same phrase (「不是租的」「不在居民小区」「不打算营利」), or followed
+# by 的不做/不要… (「计时的不做」), is denied
+_NEGATION = re.compile(r"(?:不|没有?|并非)\w{0,3}$")
+_DENIED_AFTER = re.compile(r"^\w?的?(?:不|没有?)(?:做|要|收|办|开|提供|考虑|搞)")
+
+
+def _matches(text: str, question: Question) -> tuple[list[str], list[str]]:
+    """(said, denied) option values whose keywords occur in text; longer keywords win (非营利 is not 营利)."""
     by_keyword: dict[str, list[str]] = {}
     for option in question.options:
         for keyword in option.keywords:
             by_keyword.setdefault(keyword.lower(), []).append(option.value)
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, str, bool]] = []
+    original = text
     for keyword in sorted(by_keyword, key=len, reverse=True):
         for match in re.finditer(re.escape(keyword), text):
-            found.extend((match.start(), value) for value in by_keyword[keyword])
+            before = original[max(0, match.start() - 5) : match.start()]
+            after = original[match.end() : match.end() + 5]
+            negated = bool(_NEGATION.search(before) or _DENIED_AFTER.match(after))
+            found.extend((match.start(), value, negated) for value in by_keyword[keyword])
             text = text[: match.start()] + " " * len(keyword) + text[match.end() :]
-    return list(dict.fromkeys(value for _, value in sorted(found, key=lambda pair: pair[0])))
+    ordered = sorted(found, key=lambda item: item[0])
+    denied = list(dict.fromkeys(value for _, value, no in ordered if no))
+    said = list(dict.fromkeys(value for _, value, no in ordered if not no and value not in denied))
+    return said, denied
 
 
 def parse_answers(
     text: str, *, only: str | None = None, book: OpeningBook | None = None
 ) -> dict[str, Answer]:
-    """Answers recognised in free text (or an option value sent by a button); ambiguous single choices are left out."""
+    """Answers recognised in free text (or an option value sent by a button); ambiguous single choices are
+    left out, and a single choice whose other options are all denied is the one left (「不在小区 也不是幼儿园」)."""
     book = book or opening_book()
     norm = normalize(text).replace("－", "-").replace("—", "-").replace("~", "-").replace("～", "-")
     found: dict[str, Answer] = {}
     for question in book.questions:
         if only and question.id != only:
             continue
-        values = [o.value for o in question.options if o.value == norm.strip()] or _matches(
-            norm, question
-        )
+        exact = [o.value for o in question.options if o.value == norm.strip()]
+        values, denied = (exact, []) if exact else _matches(norm, question)
+        if question.id == "ages" and not exact:
+            values = list(dict.fromkeys([*values, *age_buckets(norm)]))
+        if not values and denied and not question.multi:
+            rest = [o.value for o in question.options if o.value not in denied]
+            values = rest if len(rest) == 1 else []
         if not values:
             continue
         if question.multi:
@@ -250,6 +268,56 @@ def parse_answers(
         elif len(values) == 1:
             found[question.id] = values[0]
     return found
+
+
+_AGE_RANGE = re.compile(
+    r"(\d+(?:\.\d+)?|[零一二两三])\s*(岁半|岁|个月)?\s*(?:到|至|-)\s*(\d+(?:\.\d+)?|[一二两三])\s*(岁半|岁|个月)"
+)
+_CN_DIGIT = {"零": 0.0, "一": 1.0, "二": 2.0, "两": 2.0, "三": 3.0}
+BUCKETS = (("under_1", 0.0, 1.0), ("age_1_2", 1.0, 2.0), ("age_2_3", 2.0, 3.0))
+
+
+def _years(number: str, unit: str | None, fallback: str | None) -> float:
+    value = _CN_DIGIT[number] if number in _CN_DIGIT else float(number)
+    unit = unit or fallback or "岁"
+    if unit == "个月":
+        return value / 12
+    return value + (0.5 if unit == "岁半" else 0.0)
+
+
+def age_buckets(text: str) -> list[str]:
+    """The age groups an age range spans: 「1岁半到3岁」 → 1—2岁, 2—3岁; 「18个月到3岁」 likewise."""
+    out: list[str] = []
+    for match in _AGE_RANGE.finditer(text):
+        start = _years(match.group(1), match.group(2), match.group(4))
+        end = _years(match.group(3), match.group(4), None)
+        if end <= start:
+            continue
+        out.extend(name for name, low, high in BUCKETS if start < high and end > low)
+    return list(dict.fromkeys(out))
+
+
+def needed_questions(answers: dict[str, Answer], *, book: OpeningBook | None = None) -> list[str]:
+    """Questions whose answer can still change the checklist, in asking order: one that only a step or
+    note for other answers depends on is not asked (ages matter only for a kindergarten's 托班)."""
+    book = book or opening_book()
+    conditions = [spec.when for spec in book.steps] + [note.when for note in book.notes]
+
+    def compatible(when: dict[str, tuple[str, ...]], skip: str) -> bool:
+        for key, allowed in when.items():
+            given = answers.get(key)
+            if key == skip or not given:
+                continue
+            values = given if isinstance(given, list) else [given]
+            if not set(values) & set(allowed):
+                return False
+        return True
+
+    return [
+        q.id
+        for q in book.questions
+        if any(q.id in when and compatible(when, q.id) for when in conditions)
+    ]
 
 
 def missing_questions(

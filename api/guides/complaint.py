@@ -23,8 +23,8 @@ from api.chat.schemas import Button
 from api.config import Settings
 from api.guides.correct import Field, field_named, fields
 from api.guides.schemas import ComplaintRead, ComplaintReadRequest, ComplaintSummary, FiledFields
-from api.guides.stepaside import classify_turn, looks_like_question
-from api.kb.schemas import AnswerRead, AnswerRequest
+from api.guides.stepaside import classify_turn, looks_like_question, side_answer
+from api.kb.schemas import AnswerRead
 from knowledge.clock import today
 from knowledge.complaint_opener import describes
 from knowledge.dates import parse_date
@@ -51,6 +51,8 @@ TEXT, INSTITUTION, PLACE, WHEN, PHONE, CONFIRM = (
     "complaint_confirm",
 )
 OTHER_FLOWS = ("start_leave_calculator", "start_operator_guide")
+STATUS = "check_complaint_status"
+TICKET = re.compile(r"TY\d{8}-?\d{3,4}", re.IGNORECASE)
 FACT_SLOTS = {"institution": INSTITUTION, "place": PLACE, "when": WHEN}
 _MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(?:0\d{2,3})?[2-9]\d{6,7}(?!\d)")
@@ -177,16 +179,13 @@ def names_a_problem(text: str) -> bool:
 
 def _side_answer(request: ComplaintReadRequest, settings: Settings) -> AnswerRead | None:
     """A question the rules do not route (no policy intent): the knowledge base answers it, if it can."""
-    from api.kb.service import answer
-
-    asked = AnswerRequest(
+    return side_answer(
         text=request.text,
         intent=request.intent,
         confidence=request.confidence,
         entities=request.entities,
+        settings=settings,
     )
-    reply = answer(request=asked, settings=settings)
-    return reply if reply.kind == "answer" else None
 
 
 def read(*, request: ComplaintReadRequest, settings: Settings) -> ComplaintRead:
@@ -208,7 +207,8 @@ def read(*, request: ComplaintReadRequest, settings: Settings) -> ComplaintRead:
     elif slot == CONFIRM:
         recognised = request.intent == "affirm" or _has(text, words().confirm)
     else:
-        recognised = shaped or slot != PHONE
+        # a free field takes any words, unless the NLU reads a policy question and nothing in it fits a field
+        recognised = shaped or (slot != PHONE and request.intent not in INTENTS)
     if (request.emergency and not asks_text) or (
         slot not in (None, TEXT, CONFIRM) and not shaped and detect(text).is_emergency
     ):
@@ -220,6 +220,10 @@ def read(*, request: ComplaintReadRequest, settings: Settings) -> ComplaintRead:
         return _correction(text, found, filled, request.intent)
     if kind == "side":
         return ComplaintRead(kind="side", step_aside=True)
+    if kind == "command" and request.intent == STATUS and not TICKET.search(text):
+        # 「投诉多久有结果」 while filing: a question about the process, not a lookup (no ticket exists yet)
+        answer = _side_answer(request, settings)
+        return ComplaintRead(kind="side", answer=answer, step_aside=answer is None)
     if kind == "command" and request.intent in OTHER_FLOWS:
         # 「帮我算产假」 inside the complaint: answered here (the knowledge base computes it), then the question again
         answer = _side_answer(request, settings)
@@ -231,9 +235,10 @@ def read(*, request: ComplaintReadRequest, settings: Settings) -> ComplaintRead:
     if slot == CONFIRM:
         return _read_confirm(text, request.intent, filled)
     if kind == "value" and request.intent not in INTENTS and question and not shaped:
+        # a question, not a value: answered when the knowledge base can, never stored as the field
         answer = _side_answer(request, settings)
-        if answer:
-            return ComplaintRead(kind="side", answer=answer)
+        say = [] if answer else [words().texts["side_unanswered"]]
+        return ComplaintRead(kind="side", answer=answer, say=say)
     return _read_field(slot or TEXT, text, request, found, filled)
 
 

@@ -13,6 +13,7 @@ polling and no extra table. The user can also resume by saying 「继续问机�
 from __future__ import annotations
 
 import logging
+import re
 from urllib.parse import quote
 
 import httpx
@@ -20,7 +21,9 @@ import httpx
 from api.chat.schemas import Button
 from api.config import Settings
 from api.errors import EngineUnavailable
-from api.guides.schemas import HandoffReply
+from api.guides.complaint import find_phone
+from api.guides.schemas import HandoffRead, HandoffReply
+from knowledge.text import normalize
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +50,31 @@ def offer(*, settings: Settings, reason: str = "asked") -> HandoffReply:
         Button(title="不用留言", payload="/continue_bot"),
     ]
     return HandoffReply(text=text, buttons=buttons, hotline=settings.hotline)
+
+
+# 「留言：…」「我要留言 …」 at the start: the choice and the message in one
+_LEAD = re.compile(
+    r"^(?:我(?:要|想)|帮我|麻烦)?(?:留个?言|留一下言)(?:给(?:你们|工作人员))?[:：,，。\s]*"
+)
+# a call-back asked for, with a number to call: a message for staff, not a question for the bot
+_CALLBACK = re.compile(
+    r"回(?:个|一下)?电话|回电|联系我|打(?:个)?电话给我|打给我|回复我|发短信|回个短信"
+)
+_MIN_MESSAGE = 8  # characters of content (letters, digits, 汉字) for a 留言 worth filing as it is
+
+
+def read_message(*, text: str, intent: str | None) -> HandoffRead:
+    """After the offer: did the family choose a 留言 (the intent, 「留言：」 first, or a call-back with a
+    number), and is the message already here (more than the choice itself)?"""
+    norm = normalize(text).strip()
+    lead = _LEAD.match(norm)
+    callback = bool(find_phone(norm)) and bool(_CALLBACK.search(norm))
+    chose = bool(lead) or intent == "leave_message" or callback
+    content = norm[lead.end() :] if lead else norm
+    if intent == "leave_message" and not lead and not callback:
+        content = ""  # 「我想留个言」 alone: the message comes next
+    substantial = len(re.sub(r"[\W_]", "", content)) >= _MIN_MESSAGE
+    return HandoffRead(leave=chose, message=text.strip() if chose and substantial else None)
 
 
 async def release(

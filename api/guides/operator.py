@@ -2,23 +2,40 @@
 
 from __future__ import annotations
 
+from api.config import Settings
 from api.guides.schemas import ChecklistReply, ChecklistStepOut, OperatorAnswersIn, OperatorParsed
 from api.guides.sources import to_sources
-from api.guides.stepaside import EMERGENCY_NOTE, emergency_not_answer, step_aside
-from knowledge.opening import OperatorAnswers, build_checklist, parse_answers
+from api.guides.stepaside import (
+    EMERGENCY_NOTE,
+    emergency_not_answer,
+    looks_like_question,
+    side_answer,
+    step_aside,
+)
+from knowledge.opening import OperatorAnswers, build_checklist, needed_questions, parse_answers
 
 
 def parse(
-    *, text: str, only: str | None = None, intent: str | None = None, emergency: bool = False
+    *,
+    text: str,
+    only: str | None = None,
+    intent: str | None = None,
+    emergency: bool = False,
+    filled: dict[str, str | list[str] | None] | None = None,
+    settings: Settings | None = None,
 ) -> OperatorParsed:
-    """Answers recognised in one message, and whether the form should step aside for it."""
+    """Answers recognised in one message, whether the form should step aside for it, and which
+    questions still matter."""
     answers = parse_answers(text, only=only)
+    known = {key: value for key, value in (filled or {}).items() if value}
+    needed = needed_questions({**known, **answers})
     if not answers and emergency_not_answer(text, emergency):
-        return OperatorParsed(answers={}, note=EMERGENCY_NOTE)
-    return OperatorParsed(
-        answers=answers,
-        step_aside=step_aside(intent=intent, text=text, recognised=bool(answers), form="operator"),
-    )
+        return OperatorParsed(answers={}, note=EMERGENCY_NOTE, needed=needed)
+    aside = step_aside(intent=intent, text=text, recognised=bool(answers), form="operator")
+    answer = None
+    if not answers and not aside and settings is not None and looks_like_question(text):
+        answer = side_answer(text=text, intent=intent, settings=settings)
+    return OperatorParsed(answers=answers, step_aside=aside, needed=needed, answer=answer)
 
 
 def checklist(answers: OperatorAnswersIn) -> ChecklistReply:

@@ -16,6 +16,8 @@ from api.guides.schemas import (
     CorrectReply,
     CorrectRequest,
     FiledFields,
+    HandoffRead,
+    HandoffReadRequest,
     HandoffReply,
     HandoffRequest,
     LeaveParsed,
@@ -32,10 +34,15 @@ router = APIRouter(prefix="/api/internal", tags=["guides"], dependencies=[Servic
 
 
 @router.post("/operator/parse", response_model=OperatorParsed)
-def operator_parse(body: OperatorParseRequest) -> OperatorParsed:
+def operator_parse(body: OperatorParseRequest, settings: SettingsDep) -> OperatorParsed:
     """Operator-form answers recognised in one message."""
     return operator.parse(
-        text=body.text, only=body.only, intent=body.intent, emergency=body.emergency
+        text=body.text,
+        only=body.only,
+        intent=body.intent,
+        emergency=body.emergency,
+        filled=body.filled,
+        settings=settings,
     )
 
 
@@ -85,6 +92,12 @@ def clarify_intent(body: ClarifyRequest, settings: SettingsDep) -> ClarifyReply:
 def handoff_offer(body: HandoffRequest, settings: SettingsDep) -> HandoffReply:
     """The hand-off offer: hotline from settings and an invitation to leave a message."""
     return handoff.offer(settings=settings, reason=body.reason)
+
+
+@router.post("/handoff/read", response_model=HandoffRead)
+def handoff_read(body: HandoffReadRequest) -> HandoffRead:
+    """Whether a message after the offer chooses to leave a 留言, and whether it already is one."""
+    return handoff.read_message(text=body.text, intent=body.intent)
 
 
 @router.post("/handoff/{sender_id}/release", response_model=ReleaseReply)

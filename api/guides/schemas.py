@@ -21,15 +21,21 @@ class OperatorParseRequest(BaseModel):
     only: str | None = None
     intent: str | None = None
     emergency: bool = False
+    # the answers so far (question id → value), so `needed` can say which questions still matter
+    filled: dict[str, str | list[str] | None] = {}
 
 
 class OperatorParsed(BaseModel):
-    """Answers recognised in the text, keyed by question id (services/ages are lists)."""
+    """Answers recognised in the text, keyed by question id (services/ages are lists); `needed`: the
+    questions whose answers can still change the checklist, given these and the earlier answers."""
 
     answers: dict[str, str | list[str]]
     step_aside: bool = False
     # said before the question is asked again (an emergency message is not an answer)
     note: str | None = None
+    needed: list[str] = []
+    # a question asked inside the form that the knowledge base answers (then the question is asked again)
+    answer: AnswerRead | None = None
 
 
 class OperatorAnswersIn(BaseModel):
@@ -136,6 +142,20 @@ class HandoffReply(BaseModel):
     text: str
     buttons: list[Button]
     hotline: str
+
+
+class HandoffReadRequest(BaseModel):
+    """A message typed right after the hand-off offer, with its NLU intent."""
+
+    text: str = Field(default="", max_length=6000)
+    intent: str | None = None
+
+
+class HandoffRead(BaseModel):
+    """`leave`: the family chose to leave a message; `message`: it is already in this one (file it)."""
+
+    leave: bool
+    message: str | None = None
 
 
 class ReleaseReply(BaseModel):

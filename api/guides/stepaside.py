@@ -9,9 +9,13 @@ The NLU intent is the learned part; what a value looks like is each form's own c
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from knowledge.models import INTENTS
+
+if TYPE_CHECKING:
+    from api.config import Settings
+    from api.kb.schemas import AnswerRead, EntityIn
 
 TurnKind = Literal["value", "cancel", "correct", "side", "emergency", "command"]
 
@@ -32,8 +36,10 @@ COMMANDS = frozenset(
 )
 # a form's own start intent, said with facts inside that form, is an answer (「2月30日生的，帮我算」)
 _OWN_START = {"leave": "start_leave_calculator", "operator": "start_operator_guide"}
+# question marks, question words, and the A-not-A form of any verb (会不会, 是不是, 要不要, 有没有…)
 _QUESTION = re.compile(
-    r"[?？]|吗|什么|怎么|咋|哪个|哪些|哪里|哪儿|哪天|几号|几天|多少|多久|为啥|为什么|能不能|可不可以|是否|有没有|谁"
+    r"[?？]|吗|什么|啥|怎么|咋|哪个|哪些|哪里|哪儿|哪天|几号|几天|多少|多久|为什么|是否|谁"
+    r"|(\w)[不没]\1|可不可以|有没得|有莫得"
 )
 
 
@@ -88,3 +94,20 @@ def step_aside(
     if kind == "correct":
         return not recognised
     return kind in ("cancel", "side", "command")
+
+
+def side_answer(
+    *,
+    text: str,
+    intent: str | None,
+    settings: Settings,
+    confidence: float = 0.0,
+    entities: list[EntityIn] | None = None,
+) -> AnswerRead | None:
+    """A question inside a form that the rules do not route: the knowledge base's answer, if it has one."""
+    from api.kb.schemas import AnswerRequest
+    from api.kb.service import answer
+
+    asked = AnswerRequest(text=text, intent=intent, confidence=confidence, entities=entities or [])
+    reply = answer(request=asked, settings=settings)
+    return reply if reply.kind == "answer" else None

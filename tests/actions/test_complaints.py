@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import complaint_shapes as cw
 from actions.complaint_status import (
     ActionCheckComplaintStatus,
+    ActionReportLastTicket,
     ValidateComplaintStatusForm,
     status_text,
 )
@@ -374,8 +375,26 @@ async def test_cancel_drops_every_slot_and_the_form() -> None:
         dispatcher, tracker("算了", "stop", slots=filled()), {}
     )
     assert any(e["event"] == "active_loop" and e["name"] is None for e in events)
-    assert all(value is None for value in slot_events(events).values())
+    slots = slot_events(events)
+    assert slots.pop("complaint_cancelled") is True
+    assert all(value is None for value in slots.values())
     assert shown(dispatcher)[0]["response"] == "utter_complaint_cancelled"
+
+
+async def test_asking_whether_it_went_through_after_a_cancel_says_nothing_was_filed() -> None:
+    dispatcher = CollectingDispatcher()
+    asked = tracker("是不是已经交了", "ask_submitted", slots={"complaint_cancelled": True})
+    await ActionReportLastTicket().run(dispatcher, asked, {})
+    assert shown(dispatcher)[0]["response"] == "utter_complaint_was_cancelled"
+
+
+async def test_starting_again_forgets_the_cancel() -> None:
+    events = await ActionStartComplaint().run(
+        CollectingDispatcher(),
+        tracker("我要投诉", "file_complaint", slots={"complaint_cancelled": True}),
+        {},
+    )
+    assert slot_events(events).get("complaint_cancelled", "unset") is None
 
 
 # ---- submission ------------------------------------------------------------------------------------------

@@ -267,3 +267,71 @@ def test_a_phone_or_a_guide_answer_is_asked_again_not_taken_from_the_correction(
         ).json()
         assert reply["field"] and reply["value"] is None
         assert "13900001111" not in reply["text"]
+
+
+# ---- questions inside the form are never stored as a field ---------------------------------------------
+
+
+def test_a_policy_question_at_a_free_field_steps_aside(client: TestClient) -> None:
+    filled = {"complaint_text": STORY, "complaint_institution": "小熊猫托管班"}
+    got = read(
+        client,
+        "顺便问一句 男方护理假现在是多少天",
+        "ask_paternity_leave",
+        "complaint_place",
+        filled=filled,
+    )
+    assert got["step_aside"] and "complaint_place" not in got["values"]
+
+
+def test_a_policy_intent_that_names_a_place_is_the_place(client: TestClient) -> None:
+    got = read(client, "平地镇", "ask_community_childcare", "complaint_place", filled={})
+    assert got["values"].get("complaint_place") == "平地镇"
+
+
+@pytest.mark.parametrize(
+    "text", ["他们会不会知道是我告的状", "这个是不是要我本人去现场", "你们到底管不管"]
+)
+def test_a_question_with_no_answer_is_not_stored_as_the_field(
+    client: TestClient, text: str
+) -> None:
+    got = read(client, text, "inform", "complaint_place", filled={"complaint_text": STORY})
+    assert got["kind"] == "side" and not got["values"]
+    assert got["answer"] or got["say"]
+
+
+def test_asking_about_the_process_while_filing_is_no_status_lookup(client: TestClient) -> None:
+    got = read(
+        client,
+        "投诉以后一般多少天给答复",
+        "check_complaint_status",
+        "complaint_institution",
+        filled={"complaint_text": STORY},
+    )
+    assert got["kind"] == "side"
+    assert got["answer"] is not None or got["step_aside"]
+    assert "complaint_institution" not in got["values"]
+
+
+# ---- a 留言 typed together with the choice ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "leave", "message"),
+    [
+        ("我要留言", "leave_message", True, False),
+        ("留言：托育补贴发放的进度想请人核实一下 谢谢", None, True, True),
+        ("幼儿园托班收费的事想咨询 请工作人员回个电话 13812340000", "ask_supervision", True, True),
+        ("幼儿园托班收费标准是多少", "ask_supervision", False, False),
+        ("我的电话是13812340000", "inform", False, False),
+    ],
+)
+def test_the_choice_and_the_message_in_one(
+    client: TestClient, text: str, intent: str | None, leave: bool, message: bool
+) -> None:
+    response = client.post(
+        "/api/internal/handoff/read", json={"text": text, "intent": intent}, headers=AUTH
+    )
+    assert response.status_code == 200, response.text
+    got = response.json()
+    assert got["leave"] is leave and (got["message"] is not None) is message

@@ -70,6 +70,28 @@ def test_operator_parse_reads_several_answers(client: TestClient) -> None:
     assert body["step_aside"] is False
 
 
+def test_operator_parse_says_which_questions_still_matter(client: TestClient) -> None:
+    body = _post(
+        client,
+        "/api/internal/operator/parse",
+        {"text": "开在写字楼里", "intent": "inform", "filled": {"nature": "for_profit"}},
+    )
+    assert body["answers"] == {"location": "other"}
+    assert body["needed"] == ["nature", "premises", "location", "services"]
+
+
+def test_a_question_the_rules_do_not_route_is_answered_inside_the_guide(
+    client: TestClient,
+) -> None:
+    body = _post(
+        client,
+        "/api/internal/operator/parse",
+        {"text": "托育机构交税的事归哪个部门管呀", "intent": "inform"},
+    )
+    assert body["answers"] == {} and body["step_aside"] is False
+    assert body["answer"] and "税务" in body["answer"]["text"]
+
+
 @pytest.mark.parametrize(
     ("text", "intent", "aside"),
     [

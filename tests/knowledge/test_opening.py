@@ -9,8 +9,10 @@ import pytest
 
 from knowledge.opening import (
     OperatorAnswers,
+    age_buckets,
     build_checklist,
     missing_questions,
+    needed_questions,
     opening_book,
     parse_answers,
 )
@@ -182,3 +184,45 @@ def test_missing_questions_in_order() -> None:
         "services",
         "ages",
     ]
+
+
+# ---- negation, age ranges, questions that still matter -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("场地不是租的，是我们自己盖的新楼", {"premises": "new_build"}),
+        ("不在居民小区 也不是幼儿园里", {"location": "other"}),
+        ("我们不打算营利", {"nature": "non_profit"}),
+        ("计时的不做 只做半天班", {"services": ["half_day"]}),
+        ("不要全日制 就半日制和计时制", {"services": ["half_day", "hourly"]}),
+    ],
+)
+def test_denied_options_are_not_answers(text: str, expected: dict[str, object]) -> None:
+    assert parse_answers(text) == expected
+
+
+def test_a_single_denial_among_three_options_answers_nothing() -> None:
+    assert parse_answers("房子不是租的") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("收一岁半到三岁的娃", ["age_1_2", "age_2_3"]),
+        ("6个月到2岁", ["under_1", "age_1_2"]),
+        ("打算收18个月到36个月的", ["age_1_2", "age_2_3"]),
+        ("两岁到三岁", ["age_2_3"]),
+    ],
+)
+def test_age_ranges_cover_the_groups_they_span(text: str, expected: list[str]) -> None:
+    assert age_buckets(text) == expected
+
+
+def test_ages_are_asked_only_where_they_change_the_checklist() -> None:
+    everything = ["nature", "premises", "location", "services", "ages"]
+    assert needed_questions({}) == everything
+    assert needed_questions({"location": "kindergarten"}) == everything
+    assert "ages" not in needed_questions({"location": "residential"})
+    assert "ages" not in needed_questions({"location": "other", "nature": "for_profit"})
