@@ -25,6 +25,7 @@ from actions.payload import (
     latest_entity,
     latest_intent,
     latest_text,
+    nlu_request,
     relay,
 )
 
@@ -234,3 +235,43 @@ class ActionHandoffPaused(Action):
             dispatcher.utter_message(response="utter_handoff_ask_message")
             return []
         return await file_handoff(dispatcher, tracker) or []
+
+
+class ActionClarifyIntent(Action):
+    """An unclear, wordless or out-of-scope message: not understood / clarify / answer; a person offered
+    after two misses in a row."""
+
+    def name(self) -> str:
+        return "action_clarify_intent"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        client = AppClient()
+        before = misunderstood_in_row(tracker.events or [])
+        payload = nlu_request(tracker)
+        try:
+            decision = await client.post(
+                "/api/internal/clarify", {**payload, "misunderstood_before": before}
+            )
+            if decision["kind"] == "handoff":
+                relay(dispatcher, decision)
+                return offered_events()
+            if decision["kind"] == "clarify":
+                relay(dispatcher, decision)
+                return [SlotSet("misunderstandings", before + 1)]
+            answer = await client.post("/api/internal/answer", payload)
+            kind = answer.get("kind", "answer")
+            if kind == "handoff":
+                return await offer_handoff(client, dispatcher, tracker, "asked")
+            relay(dispatcher, answer, kind=kind)
+            events: list[EventType] = (
+                [SlotSet("topic", answer["topic"])] if answer.get("topic") else []
+            )
+            if kind in MISSED and before + 1 >= int(decision.get("handoff_after", 2)):
+                # the answer (e.g. out of scope) stays; a person is offered after it, nothing pauses
+                return events + await offer_handoff(client, dispatcher, tracker, "misunderstood")
+        except AppUnavailable:
+            utter_unavailable(dispatcher, client)
+            return []
+        return [*events, SlotSet("misunderstandings", before + 1 if kind in MISSED else 0)]

@@ -137,7 +137,23 @@ async def test_operator_form_reads_several_answers_at_once() -> None:
         "op_nature": "for_profit",
         "op_premises": "rented",
         "op_location": "residential",
+        # ages change nothing outside a kindergarten: the form will not ask them
+        "op_needed": ["nature", "premises", "location", "services"],
     }
+
+
+async def test_the_operator_form_asks_only_what_the_app_says_still_matters() -> None:
+    t = tracker(
+        "全日制",
+        "inform",
+        slots={"op_needed": ["nature", "premises", "location", "services"]},
+        active_loop="operator_guide_form",
+    )
+    domain_slots = ["op_nature", "op_premises", "op_location", "op_services", "op_ages"]
+    asked = await ValidateOperatorGuideForm().required_slots(
+        domain_slots, CollectingDispatcher(), t, {}
+    )
+    assert asked == domain_slots[:4]
 
 
 async def test_operator_form_button_value() -> None:
@@ -149,7 +165,7 @@ async def test_operator_form_button_value() -> None:
         active_loop="operator_guide_form",
     )
     events = await ValidateOperatorGuideForm().get_extraction_events(CollectingDispatcher(), t, {})
-    assert slots_of(events) == {"op_ages": ["under_1", "age_1_2", "age_2_3"]}
+    assert slots_of(events)["op_ages"] == ["under_1", "age_1_2", "age_2_3"]
 
 
 async def test_operator_form_steps_aside_for_a_policy_question() -> None:
