@@ -57,9 +57,18 @@ def complaint_examples() -> tuple[Example, ...]:
     )
 
 
+def ordinary_examples() -> list[Example]:
+    """The assistant's ordinary messages (knowledge.safety.ordinary), none already in the labelled set."""
+    from knowledge.safety.ordinary import ordinary
+
+    known = frozenset(normalize(e.text) for e in labelled())
+    return [Example(text=t, label="none") for t in ordinary(known)]
+
+
 def training() -> list[Example]:
-    """What the shipped detector learns from: every labelled message and the complaints' tuning part."""
-    return [*labelled(), *complaint_examples()]
+    """What the shipped detector learns from: every labelled message, the complaints' tuning part and
+    the ordinary messages."""
+    return [*labelled(), *complaint_examples(), *ordinary_examples()]
 
 
 def split() -> tuple[list[Example], list[Example]]:
@@ -67,4 +76,4 @@ def split() -> tuple[list[Example], list[Example]]:
     items = labelled()
     train = [e for e in items if _bucket(e.text) >= HELD_OUT_SHARE]
     held = [e for e in items if _bucket(e.text) < HELD_OUT_SHARE]
-    return [*train, *complaint_examples()], held
+    return [*train, *complaint_examples(), *ordinary_examples()], held
