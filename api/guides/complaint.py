@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel
 
 from api.chat.schemas import Button
+from api.complaints.timelimits import load_time_limits
 from api.config import Settings
 from api.guides.correct import Field, field_named, fields
 from api.guides.schemas import ComplaintRead, ComplaintReadRequest, ComplaintSummary, FiledFields
@@ -177,6 +178,12 @@ def names_a_problem(text: str) -> bool:
     return bool(score_categories(text=rest))
 
 
+def _process_text(filled: dict[str, Any]) -> str:
+    """What happens after filing, with the reply time limit for this complaint's urgency."""
+    _name, level = load_time_limits().level_for(str(filled.get("complaint_urgency") or ""))
+    return words().texts["process"].format(reply=f"{level.reply.describe()}答复")
+
+
 def _side_answer(request: ComplaintReadRequest, settings: Settings) -> AnswerRead | None:
     """A question the rules do not route (no policy intent): the knowledge base answers it, if it can."""
     return side_answer(
@@ -221,9 +228,11 @@ def read(*, request: ComplaintReadRequest, settings: Settings) -> ComplaintRead:
     if kind == "side":
         return ComplaintRead(kind="side", step_aside=True)
     if kind == "command" and request.intent == STATUS and not TICKET.search(text):
-        # 「投诉多久有结果」 while filing: a question about the process, not a lookup (no ticket exists yet)
+        # 「投诉多久有结果」 while filing: a question about the process, not a lookup (no ticket exists yet):
+        # the knowledge base's answer, else the reply time limit this complaint will get
         answer = _side_answer(request, settings)
-        return ComplaintRead(kind="side", answer=answer, step_aside=answer is None)
+        say = [] if answer else [_process_text(filled)]
+        return ComplaintRead(kind="side", answer=answer, say=say)
     if kind == "command" and request.intent in OTHER_FLOWS:
         # 「帮我算产假」 inside the complaint: answered here (the knowledge base computes it), then the question again
         answer = _side_answer(request, settings)

@@ -308,9 +308,24 @@ def test_asking_about_the_process_while_filing_is_no_status_lookup(client: TestC
         "complaint_institution",
         filled={"complaint_text": STORY},
     )
-    assert got["kind"] == "side"
-    assert got["answer"] is not None or got["step_aside"]
+    assert got["kind"] == "side" and not got["step_aside"]
+    assert got["answer"] is not None or "工作日内答复" in "".join(got["say"])
     assert "complaint_institution" not in got["values"]
+
+
+def test_the_process_text_states_the_reply_limit_of_this_urgency(client: TestClient) -> None:
+    got = read(
+        client,
+        "我要查一下进度",
+        "check_complaint_status",
+        "complaint_place",
+        filled={"complaint_text": STORY, "complaint_urgency": "urgent"},
+    )
+    if got["answer"] is None:
+        from api.complaints.timelimits import load_time_limits
+
+        urgent = load_time_limits().level_for("urgent")[1].reply.describe()
+        assert urgent in "".join(got["say"])
 
 
 # ---- a 留言 typed together with the choice ----------------------------------------------------------------
