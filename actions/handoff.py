@@ -247,6 +247,12 @@ class ActionClarifyIntent(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if just_offered(
+            tracker
+        ):  # right after the offer, a message for staff is filed, not answered
+            taken = await take_message_now(dispatcher, tracker)
+            if taken is not None:
+                return taken
         client = AppClient()
         before = misunderstood_in_row(tracker.events or [])
         payload = nlu_request(tracker)

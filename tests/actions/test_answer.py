@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet, UserUtteranceReverted
 
 from actions.answer import ActionAnswerPolicy, ActionUnexpectedTurn
@@ -77,3 +78,39 @@ async def test_unexpected_turn_is_answered_then_taken_out_of_the_history(
     assert dispatcher.messages[0]["custom"]["kind"] == "answer"
     assert events[0] == UserUtteranceReverted()
     assert any(e.get("event") == "slot" and e.get("name") == "topic" for e in events[1:])
+
+
+def _after_offer(text: str, intent: str) -> Tracker:
+    """A tracker whose previous bot reply was the hand-off offer."""
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "intent_ranking": [{"name": intent, "confidence": 0.9}],
+        "entities": [],
+    }
+    events = [
+        {"event": "user", "text": "转人工", "timestamp": 1.0},
+        {"event": "bot", "text": None, "data": {"custom": {"kind": "handoff", "text": "…"}}},
+        {"event": "user", "text": text, "timestamp": 2.0},
+    ]
+    slots = {"handoff_stage": "offered"}
+    return Tracker("offer-user", slots, latest, events, False, None, {}, "action_listen")
+
+
+@pytest.mark.asyncio
+async def test_a_message_for_staff_right_after_the_offer_is_filed(app_env, dispatcher) -> None:
+    text = "留言：托育补贴今年的申领进度想请人帮忙核实 短信回复13900002222"
+    events = await ActionAnswerPolicy().run(
+        dispatcher, _after_offer(text, "ask_childcare_subsidy"), {}
+    )
+    assert dispatcher.messages[0]["response"] == "utter_handoff_saved"
+    assert dispatcher.messages[0]["ticket"].startswith("TY")
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["handoff_active"] is True and slots["handoff_stage"] == "waiting"
+
+
+@pytest.mark.asyncio
+async def test_a_question_right_after_the_offer_is_answered(app_env, dispatcher) -> None:
+    tracker = _after_offer("男方陪产假有几天", "ask_paternity_leave")
+    await ActionAnswerPolicy().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["custom"]["kind"] == "answer"
