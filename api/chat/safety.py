@@ -2,9 +2,9 @@
 
 The detector (knowledge.safety) runs before the engine. On an emergency the family reads the number
 to call and one safe step at once. The message then reaches the engine only when it starts a
-complaint (the engine's NLU says so, read without touching the conversation) or answers the complaint
-form's 「what happened」; otherwise a form keeps waiting for its question's answer, a hand-off does not
-file it as a 留言, and no stray policy answer follows the advice.
+complaint (the engine's NLU says so, read without touching the conversation) or a form is open: the
+form's reader, told of the advice, keeps it only as an answer to the question asked and otherwise asks
+again. A hand-off does not file it as a 留言, and no stray policy answer follows the advice.
 """
 
 from __future__ import annotations
@@ -63,15 +63,15 @@ async def _asks_to_complain(engine: EngineClient, text: str) -> bool:
 async def emergency_turn(
     *, engine: EngineClient, result: SafetyResult, sender_id: str, text: str, channel: str
 ) -> ChatResponse:
-    """Advice first; the engine sees the message only when it starts or answers a complaint."""
+    """Advice first; the engine sees the message when it starts a complaint or a form is open: the form's
+    reader (told of the advice) keeps it only when it answers the question asked — a name, a date, a
+    place the detector misread — and otherwise says so and asks the question again."""
     first = advice_message(result)
     state = await engine.flow_state(sender_id=sender_id)
     if state is None:  # engine down or unknown: the advice alone, the conversation untouched
         return _response(result, [first], "answer")
-    if state.busy and not state.asks_for_account:
-        return _response(
-            result, [first, ChatMessage(text=KEPT)], "handoff" if state.handoff else "form"
-        )
+    if state.handoff:  # a paused conversation never files the emergency as its 留言
+        return _response(result, [first, ChatMessage(text=KEPT)], "handoff")
     if not state.busy and not await _asks_to_complain(engine, text):
         return _response(result, [first], "answer")
     try:

@@ -216,7 +216,7 @@ def read(*, request: ComplaintReadRequest, settings: Settings) -> ComplaintRead:
     else:
         # a free field takes any words, unless the NLU reads a policy question and nothing in it fits a field
         recognised = shaped or (slot != PHONE and request.intent not in INTENTS)
-    if (request.emergency and not asks_text) or (
+    if (request.emergency and not asks_text and not (shaped and slot != CONFIRM)) or (
         slot not in (None, TEXT, CONFIRM) and not shaped and detect(text).is_emergency
     ):
         return ComplaintRead(kind="emergency", say=[words().texts["emergency"]])

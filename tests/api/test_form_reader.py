@@ -350,3 +350,28 @@ def test_the_choice_and_the_message_in_one(
     assert response.status_code == 200, response.text
     got = response.json()
     assert got["leave"] is leave and (got["message"] is not None) is message
+
+
+def test_an_advised_message_that_answers_the_field_is_kept(client: TestClient) -> None:
+    # the gateway gave emergency advice (a detector's false alarm, say), but this is the place asked for
+    got = read(
+        client,
+        "就在平地镇",
+        "inform",
+        "complaint_place",
+        filled={"complaint_text": STORY},
+        emergency=True,
+    )
+    assert got["values"].get("complaint_place") == "就在平地镇"
+
+
+def test_an_advised_message_that_is_no_answer_is_not_stored(client: TestClient) -> None:
+    got = read(
+        client,
+        "娃娃突然喘不上气 嘴唇都紫了",
+        "inform",
+        "complaint_place",
+        filled={"complaint_text": STORY},
+        emergency=True,
+    )
+    assert got["kind"] == "emergency" and not got["values"]
