@@ -303,6 +303,9 @@ def _answer(
         return _entry_reply(kb, explicit)
     prev_id, prev_span = _split_topic(str((context or {}).get("topic") or ""))
     prev = kb.entry(prev_id)
+    again = _leave_again(kb, text, prev, prev_span)
+    if again is not None:
+        return again
     followup = prev is not None and _is_followup(text)
     search = {"intent": intent, "intent_confidence": confidence, "entities": entities}
     decision = decider().decide(text, boosts=boosts or None, **search)
@@ -332,6 +335,40 @@ def _answer(
             )
         return _leave_answer(kb, query)
     return _chosen(kb, decision, preferred_department)
+
+
+def _leave_again(
+    kb: Knowledge, text: str, prev: Entry | None, span: tuple[dt.date, dt.date] | None
+) -> Answer | None:
+    """After a leave answer, a message stating a fact the calculation uses (双胞胎, 难产, 满4个月, a date)
+    is that calculation again: with the earlier birth date unless it gives its own, a bare day
+    (「27号生的」) read next to the earlier date, and a miscarriage answer's follow-up still about one."""
+    if prev is None or prev.group != "leave":
+        return None
+    said = (
+        f"流产 {text}"
+        if prev.id == _leave_topic(kb, difficult=False, babies=1, miscarriage=True)
+        else text
+    )
+    query = parse_leave_query(said, assume_leave=True, today=span[0] if span else None)
+    if query is None or not _states_leave_fact(query):
+        return None
+    if span and query.birth_from is None and not query.miscarriage:
+        exact = span[0] if span[0] == span[1] else None
+        query = query.model_copy(
+            update={"birth_from": span[0], "birth_to": span[1], "birth_date": exact}
+        )
+    return _leave_answer(kb, query)
+
+
+def leave_topic(
+    *, difficult: bool, babies: int | None, miscarriage: bool, birth: dt.date | None
+) -> str:
+    """The topic a leave calculation leaves for follow-ups (entry id, and the birth date when known)."""
+    topic = _leave_topic(
+        load_knowledge(), difficult=difficult, babies=babies, miscarriage=miscarriage
+    )
+    return f"{topic}@{birth.isoformat()}" if birth else topic
 
 
 def _chosen(kb: Knowledge, decision: Decision, preferred_department: str | None) -> Answer:

@@ -221,6 +221,30 @@ def birth_period(text: str, *, today: dt.date, due: bool = False) -> tuple[dt.da
         if not due and month > today.month:
             year -= 1
         return _month_range(year, month, month)
+    found = _BARE_DAY.search(text)
+    if found:
+        day = _nearest_day(int(found.group(1)), today=today, due=due)
+        return (day, day) if day else None
+    return None
+
+
+# 「27号生的」: a day of the month alone, read next to `today` (or the date the conversation is about)
+_BARE_DAY = re.compile(r"(?<![\d月./-])(\d{1,2})\s*[号日]")
+
+
+def _nearest_day(day: int, *, today: dt.date, due: bool) -> dt.date | None:
+    """The closest date with this day of the month: not after `today` for a birth, not before for a due date."""
+    first = today.replace(day=1)
+    months = [first, (first + dt.timedelta(days=32)).replace(day=1)] if due else [first]
+    if not due:
+        months.append((first - dt.timedelta(days=1)).replace(day=1))
+    for month in months:
+        try:
+            candidate = month.replace(day=day)
+        except ValueError:
+            continue
+        if (candidate >= today) if due else (candidate <= today):
+            return candidate
     return None
 
 

@@ -12,6 +12,7 @@ import yaml
 from api.guides.schemas import LeaveParsed, LeaveParseRequest, LeaveReply, LeaveRequest
 from api.guides.sources import to_sources
 from api.guides.stepaside import EMERGENCY_NOTE, emergency_not_answer, step_aside
+from knowledge.answer import leave_topic
 from knowledge.clock import today as clock_today
 from knowledge.dates import Prefer, parse_date
 from knowledge.leave import REVISION_NOTE, compute_leave, leave_rules, parse_leave_query
@@ -183,6 +184,12 @@ def calculate(request: LeaveRequest) -> LeaveReply:
         last_day=result.last_day,
         father_last_day=result.father_last_day,
         rules_applied=result.rules_applied,
+        topic=leave_topic(
+            difficult=request.delivery == "difficult",
+            babies=request.babies,
+            miscarriage=False,
+            birth=request.date if request.event == "birth" else None,
+        ),
     )
 
 
@@ -205,4 +212,5 @@ def _miscarriage(request: LeaveRequest) -> LeaveReply:
         father_days=None,
         last_day=result.last_day,
         rules_applied=result.rules_applied,
+        topic=leave_topic(difficult=False, babies=1, miscarriage=True, birth=None),
     )

@@ -60,3 +60,30 @@ def test_overview_questions_get_every_step_in_order_and_the_checklist_button(tex
     positions = [result.text.find(f"{i}. {d}") for i, d in enumerate(departments, start=1)]
     assert all(p >= 0 for p in positions) and positions == sorted(positions)
     assert START_GUIDE in result.buttons and result.sources
+
+
+# ---- a leave result followed by a fact the calculation uses -------------------------------------------
+
+
+def test_facts_after_a_dated_result_are_computed_with_that_date() -> None:
+    got = answer(
+        text="龙凤胎加难产的话天数是多少", context={"topic": "maternity-leave-total@2026-06-10"}
+    )
+    assert got.kind == "answer" and "218" in got.text and "2026年6月10日" in got.text
+
+
+def test_a_bare_day_after_a_dated_result_is_read_next_to_that_date() -> None:
+    got = answer(
+        text="我嫂子是26号生的 她有几天", context={"topic": "maternity-leave-total@2025-11-28"}
+    )
+    assert got.kind == "answer" and "158" in got.text and "2025年11月26日" in got.text
+
+
+def test_a_miscarriage_follow_up_stays_a_miscarriage() -> None:
+    got = answer(text="如果是怀孕六个月呢", context={"topic": "miscarriage-leave"})
+    assert got.kind == "answer" and "42" in got.text
+
+
+def test_a_question_without_a_fact_after_a_result_is_not_recomputed() -> None:
+    got = answer(text="休假期间工资照发吗", context={"topic": "maternity-leave-total@2026-06-10"})
+    assert "2026年6月10日" not in got.text
