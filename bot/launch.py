@@ -33,6 +33,8 @@ QUIET_LOGGERS = {
     "h5py": logging.ERROR,
     "matplotlib": logging.WARNING,
     "apscheduler": logging.WARNING,
+    "jieba": logging.WARNING,  # "Building prefix dict… Loading model from cache…" on every start
+    "rasa.nlu.tokenizers.jieba_tokenizer": logging.WARNING,
 }
 _show = warnings.showwarning
 

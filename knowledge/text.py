@@ -6,6 +6,7 @@ queries, complaints and their triage rules see the same characters.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from functools import lru_cache
@@ -13,6 +14,10 @@ from pathlib import Path
 
 import jieba
 import opencc
+
+jieba.setLogLevel(
+    logging.WARNING
+)  # its prefix-dictionary progress lines are not the app's business
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 USERDICT = DATA_DIR / "userdict.txt"
