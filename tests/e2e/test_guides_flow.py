@@ -38,9 +38,9 @@ def test_operator_guide_with_side_question_correction_and_resend(stack: Stack) -
     assert "4/5" in _text(body), body
     body = _say(stack, sender, "不对 我们是非营利的")
     assert "4/5" in _text(body), body
+    # outside a kindergarten the children's ages change nothing, so the checklist follows the services
     body = _say(stack, sender, '/inform{"guide_answer":"full_day"}')
-    assert "5/5" in _text(body)
-    body = _say(stack, sender, "收2到3岁的")
+    assert "5/5" not in _text(body)
     checklist = body["messages"][-1]["text"]
     assert body["kind"] == "form"
     assert "区民政局" in checklist and "房屋租赁登记备案" in checklist and "持证上岗" in checklist
@@ -48,6 +48,18 @@ def test_operator_guide_with_side_question_correction_and_resend(stack: Stack) -
     assert body["messages"][-1]["sources"]
     body = _say(stack, sender, "再发一遍清单")
     assert body["kind"] == "form" and body["messages"][-1]["text"] == checklist
+
+
+def test_a_kindergarten_class_is_still_asked_the_ages(stack: Stack) -> None:
+    sender = _sender("op-kg")
+    _say(stack, sender, "我想开一家托育机构")
+    _say(stack, sender, '/inform{"guide_answer":"non_profit"}')
+    body = _say(stack, sender, "在我们幼儿园里办托班 房子是改造的")
+    assert "4/5" in _text(body), body
+    body = _say(stack, sender, "半日制")
+    assert "5/5" in _text(body), body
+    body = _say(stack, sender, "一岁半到三岁")
+    assert "区教育和体育局" in body["messages"][-1]["text"]
 
 
 def test_operator_guide_cancel(stack: Stack) -> None:
