@@ -2,19 +2,28 @@
 
 「tuoban ji sui keyi shang」 has no Chinese character for BM25 and e5 reads it poorly; its syllable
 bigrams (tuo·ban, ban·ji, …) are compared with those of each entry's head text (pypinyin readings).
+
+readable() goes further: a message written wholly in pinyin is read back into the knowledge base's own
+words (「peichanjia ji tian」 → 「陪产假几天」), so BM25 and e5 see Chinese. The lexicon is every word of the
+entries and synonyms by its toneless reading, the most frequent word winning a shared reading; the
+syllables are cut by dynamic programming into the fewest lexicon words, longer words first. A syllable no
+word reads as stays as it was typed.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 from itertools import pairwise
 
 from knowledge.meaning import pinyin_syllables
-from knowledge.text import normalize
+from knowledge.text import normalize, segments
 
 _LATIN = re.compile(r"[a-z]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_WORD_RUN = re.compile(r"[a-z]+(?:[\s'-]+[a-z]+)*")
+LONGEST_WORD = 6  # syllables: longer lexicon words are rare and never needed to read a message
 
 
 def split_syllables(token: str) -> list[str] | None:
@@ -64,3 +73,79 @@ def text_bigrams(text: str) -> frozenset[str]:
 def overlap(query: set[str], entry: frozenset[str]) -> float:
     """Share of the query's syllable bigrams found in the entry (0 when the query has none)."""
     return len(query & entry) / len(query) if query else 0.0
+
+
+def _readings(text: str) -> list[str]:
+    """Toneless pypinyin readings of Chinese text, one per character (ü as v)."""
+    from pypinyin import Style, lazy_pinyin
+
+    return [r.replace("ü", "v") for r in lazy_pinyin(text, style=Style.NORMAL)]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[tuple[str, ...], str]:
+    """Toneless reading → the knowledge base's most frequent word read that way."""
+    from knowledge.loader import load_knowledge
+    from knowledge.retrieval import synonyms
+
+    counts: Counter[str] = Counter()
+    for entry in load_knowledge().entries:
+        for part in (entry.title, entry.answer, entry.quote, *entry.keywords, *entry.tags):
+            counts.update(segments(part))
+        counts.update(normalize(t) for t in (*entry.keywords, *entry.tags))
+    for key, aliases in synonyms().items():
+        counts.update((key, *aliases))
+    out: dict[tuple[str, ...], tuple[int, str]] = {}
+    for word, count in counts.items():
+        if not all(_CJK.match(ch) for ch in word) or len(word) > LONGEST_WORD:
+            continue
+        reading = tuple(_readings(word))
+        if len(reading) != len(word):
+            continue
+        if reading not in out or count > out[reading][0]:
+            out[reading] = (count, word)
+    return {reading: word for reading, (_, word) in out.items()}
+
+
+def _decode(syllables: list[str]) -> str:
+    """Syllables as lexicon words: fewest pieces, unknown syllables kept in latin (each one piece)."""
+    words = lexicon()
+    n = len(syllables)
+    best: list[tuple[int, list[str]] | None] = [(0, [])] + [None] * n
+    for end in range(1, n + 1):
+        for start in range(max(0, end - LONGEST_WORD), end):
+            before = best[start]
+            if before is None:
+                continue
+            piece = tuple(syllables[start:end])
+            word = words.get(piece)
+            if word is None and end - start > 1:
+                continue
+            # a known word costs 1, an unknown syllable 2: prefer reading it as a word
+            cost = before[0] + (1 if word is not None else 2)
+            current = best[end]
+            if current is None or cost < current[0]:
+                best[end] = (cost, [*before[1], word if word is not None else f" {piece[0]} "])
+    found = best[n]
+    return "".join(found[1]).strip() if found else " ".join(syllables)
+
+
+def readable(text: str) -> str:
+    """The message with its pinyin read back into Chinese when all its latin words are pinyin, else as is.
+
+    English (「How many days」) has a word that is not pinyin and is left alone; so is a lone syllable.
+    """
+    norm = normalize(text)
+    runs = list(_WORD_RUN.finditer(norm))
+    tokens = [t for run in runs for t in re.split(r"[\s'-]+", run.group())]
+    pieces = [split_syllables(t) for t in tokens]
+    if not tokens or any(p is None for p in pieces) or sum(len(p or []) for p in pieces) < 2:
+        return norm
+    out: list[str] = []
+    last = 0
+    for run in runs:
+        syllables = [s for t in re.split(r"[\s'-]+", run.group()) for s in split_syllables(t) or []]
+        out.extend((norm[last : run.start()], _decode(syllables)))
+        last = run.end()
+    out.append(norm[last:])
+    return normalize("".join(out))
