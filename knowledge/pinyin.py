@@ -5,13 +5,14 @@ bigrams (tuo·ban, ban·ji, …) are compared with those of each entry's head te
 
 readable() goes further: a message written wholly in pinyin is read back into the knowledge base's own
 words (「peichanjia ji tian」 → 「陪产假几天」), so BM25 and e5 see Chinese. The lexicon is every word of the
-entries and synonyms by its toneless reading, the most frequent word winning a shared reading; the
+entries, synonyms and scope.yml by its toneless reading, the most frequent word winning a shared reading; the
 syllables are cut by dynamic programming into the fewest lexicon words, longer words first. A syllable no
 word reads as stays as it was typed.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from functools import lru_cache
@@ -22,6 +23,7 @@ from knowledge.text import normalize, segments
 
 _LATIN = re.compile(r"[a-z]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,6}")
 _WORD_RUN = re.compile(r"[a-z]+(?:[\s'-]+[a-z]+)*")
 LONGEST_WORD = 6  # syllables: longer lexicon words are rare and never needed to read a message
 
@@ -83,8 +85,8 @@ def _readings(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def lexicon() -> dict[tuple[str, ...], str]:
-    """Toneless reading → the knowledge base's most frequent word read that way."""
+def lexicon() -> dict[tuple[str, ...], tuple[str, int]]:
+    """Toneless reading → the knowledge base's most frequent word read that way, with its count."""
     from knowledge.loader import load_knowledge
     from knowledge.retrieval import synonyms
 
@@ -95,6 +97,7 @@ def lexicon() -> dict[tuple[str, ...], str]:
         counts.update(normalize(t) for t in (*entry.keywords, *entry.tags))
     for key, aliases in synonyms().items():
         counts.update((key, *aliases))
+    counts.update(scope_words())
     out: dict[tuple[str, ...], tuple[int, str]] = {}
     for word, count in counts.items():
         if not all(_CJK.match(ch) for ch in word) or len(word) > LONGEST_WORD:
@@ -104,30 +107,45 @@ def lexicon() -> dict[tuple[str, ...], str]:
             continue
         if reading not in out or count > out[reading][0]:
             out[reading] = (count, word)
-    return {reading: word for reading, (_, word) in out.items()}
+    return {reading: (word, count) for reading, (count, word) in out.items()}
+
+
+def scope_words() -> list[str]:
+    """The plain Chinese words of scope.yml (places, medical and other off-topic words, domain words), so
+    「chengdu」 reads as 成都 and meets the region filter."""
+    from knowledge.scope import scope
+
+    found = scope()
+    patterns = [p for c in found.categories for p in (*c.patterns, *c.unless)]
+    patterns += found.domain.patterns
+    return [normalize(p) for p in patterns if _CJK_WORD.fullmatch(p)]
 
 
 def _decode(syllables: list[str]) -> str:
-    """Syllables as lexicon words: fewest pieces, unknown syllables kept in latin (each one piece)."""
+    """Syllables as lexicon words: fewest pieces, then the more frequent words; unknown syllables kept
+    in latin (each one piece, costing two)."""
     words = lexicon()
     n = len(syllables)
-    best: list[tuple[int, list[str]] | None] = [(0, [])] + [None] * n
+    best: list[tuple[tuple[int, float], list[str]] | None] = [((0, 0.0), [])] + [None] * n
     for end in range(1, n + 1):
         for start in range(max(0, end - LONGEST_WORD), end):
             before = best[start]
             if before is None:
                 continue
             piece = tuple(syllables[start:end])
-            word = words.get(piece)
-            if word is None and end - start > 1:
+            found = words.get(piece)
+            if found is None and end - start > 1:
                 continue
-            # a known word costs 1, an unknown syllable 2: prefer reading it as a word
-            cost = before[0] + (1 if word is not None else 2)
+            pieces, rarity = before[0]
+            if found is None:
+                cost, text = (pieces + 2, rarity), f" {piece[0]} "
+            else:
+                cost, text = (pieces + 1, rarity - math.log(found[1])), found[0]
             current = best[end]
             if current is None or cost < current[0]:
-                best[end] = (cost, [*before[1], word if word is not None else f" {piece[0]} "])
-    found = best[n]
-    return "".join(found[1]).strip() if found else " ".join(syllables)
+                best[end] = (cost, [*before[1], text])
+    last = best[n]
+    return "".join(last[1]).strip() if last else " ".join(syllables)
 
 
 def readable(text: str) -> str:
