@@ -38,7 +38,10 @@ def test_split_is_fixed_by_text_and_about_a_fifth() -> None:
     train, held = split()
     share = len(held) / (len(train) + len(held))
     assert 0.15 < share < 0.25
-    assert all(bucket(q.text) < 20 for q in held) and all(bucket(q.text) >= 20 for q in train)
+    assert all(bucket(readable(q.text)) < 20 for q in held)
+    assert all(bucket(readable(q.text)) >= 20 for q in train)
+    chinese = [q for q in [*train, *held] if readable(q.text) == normalize(q.text)]
+    assert all((bucket(q.text) < 20) == q.held_out for q in chinese)
 
 
 def test_held_out_questions_never_reach_the_artefact(fitted: Decider) -> None:
