@@ -39,6 +39,20 @@ MAX_BUTTONS = 3  # what a phone screen and a WeChat numbered list show well
 LEAVE_INTENTS = frozenset(
     {"ask_maternity_leave", "ask_paternity_leave", "ask_leave_calculation", "ask_leave_pay"}
 )
+# The entries a leave calculation stands for (the topics _leave_topic reports, and the male side the reply
+# always states): when the ranking puts another entry first (三孩 30 天, the rule change, a dispute with
+# the employer), that entry answers and the calculator stays out of it.
+CALCULATED_TOPICS = frozenset(
+    {
+        "maternity-leave-total",
+        "paternity-leave",
+        "difficult-birth-leave",
+        "multiple-birth-leave",
+        "miscarriage-leave",
+    }
+)
+# Entries that say "it depends on the birth date": with a stated birth date the calculator applies that rule.
+DATE_RULE_TOPICS = frozenset({"leave-births-before-2025-11-28", "new-leave-which-births"})
 _FOLLOWUP = re.compile(
     r"^(那|那么|那如果|如果是|要是|还有|另外|换成|那要是|假如|万一)|呢[?？!！。~～]*$|^(要)?多少钱"
 )
@@ -154,6 +168,16 @@ def _states_leave_fact(query: LeaveQuery) -> bool:
         or query.third_child
         or query.asks_total
     )
+
+
+def _calculation_wanted(decision: Decision, *, dated: bool, dated_followup: bool) -> bool:
+    """The calculator answers when the ranking's best entry is one it stands for, or a rule-by-birth-date
+    entry and the message gives the date; a follow-up with a birth date, its own or carried over
+    (「要是双胞胎呢」 after a dated answer), keeps the calculation."""
+    if dated_followup:
+        return True
+    best = decision.hits[0].entry.id if decision.hits else ""
+    return best in CALCULATED_TOPICS or (dated and best in DATE_RULE_TOPICS)
 
 
 def _is_followup(text: str) -> bool:
@@ -327,6 +351,12 @@ def _answer(
     query = parse_leave_query(text, assume_leave=in_leave)
     if query and followup and not _states_leave_fact(query):
         query = None  # 「工资呢」 after a leave answer asks about pay: retrieval decides, not the calculator
+    if query and not _calculation_wanted(
+        decision,
+        dated=query.birth_from is not None,
+        dated_followup=followup and (query.birth_from is not None or prev_span is not None),
+    ):
+        query = None
     if query:
         if followup and prev_span and query.birth_from is None and not query.miscarriage:
             exact = prev_span[0] if prev_span[0] == prev_span[1] else None

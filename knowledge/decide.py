@@ -32,6 +32,7 @@ from knowledge.embed import cache_dir, cached, embed_query
 from knowledge.loader import load_knowledge
 from knowledge.meaning import meaningless
 from knowledge.models import ScoredEntry
+from knowledge.pinyin import readable
 from knowledge.questions import LABELS, Question, fingerprint, split
 from knowledge.retrieval import (
     CANDIDATE_FEATURES,
@@ -46,7 +47,7 @@ from knowledge.text import normalize
 
 logger = logging.getLogger(__name__)
 
-VERSION = "1"  # bump when features change, so cached artefacts are rebuilt
+VERSION = "2"  # bump when features change, so cached artefacts are rebuilt
 OOS_PRECISION_TARGET = 0.95  # stated target: out-of-scope precision at the best recall
 FOLDS = 5
 NEIGHBOUR_LABELS = ("out_of_scope", "clarify", "human")
@@ -191,10 +192,11 @@ class Decider:
 
     def decide(self, text: str, **search: Any) -> Decision:
         """Rank the entries for text and decide what to do with them."""
-        vector = embed_query(normalize(text))
+        read = readable(text)
+        vector = embed_query(read)
         signals = self.hybrid.signals(text, vector=vector, **search)
         ranked = self.hybrid.rank(signals)
-        features = question_features(text, signals, ranked, self.neighbours.nearest(vector))
+        features = question_features(read, signals, ranked, self.neighbours.nearest(vector))
         proba = self.probabilities(np.asarray([features]))[0]
         return Decision(
             label=self.choose(proba),
@@ -209,10 +211,7 @@ class Decider:
 def _views(train: list[Question]) -> list[tuple[str, str]]:
     """(entry id, normalised question) for every training question that an entry answers."""
     return [
-        (entry_id, normalize(q.text))
-        for q in train
-        if q.label == "answer"
-        for entry_id in q.entries
+        (entry_id, readable(q.text)) for q in train if q.label == "answer" for entry_id in q.entries
     ]
 
 
@@ -221,7 +220,7 @@ def _neighbours(train: list[Question]) -> Neighbours:
     vectors: dict[str, np.ndarray] = {}
     keys: dict[str, list[str]] = {}
     for label in NEIGHBOUR_LABELS:
-        texts = [normalize(q.text) for q in train if q.label == label]
+        texts = [readable(q.text) for q in train if q.label == label]
         vectors[label] = cached(texts, kind="query")
         keys[label] = texts
     return Neighbours(vectors=vectors, keys=keys)
@@ -249,6 +248,7 @@ class TrainingSet:
     """Everything computed once per training question: signals, candidate rows, targets, neighbours."""
 
     questions: list[Question]
+    texts: list[str]
     signals: list[Signals]
     rows: list[np.ndarray]
     targets: list[np.ndarray]
@@ -261,16 +261,18 @@ def training_set(
     """Signals of every training question with its own view and neighbour left out."""
     entries = load_knowledge().entries
     hybrid = HybridRetriever(Retriever(entries), DenseIndex(entries, views))
-    vectors = cached([normalize(q.text) for q in train], kind="query")
+    texts = [readable(q.text) for q in train]
+    vectors = cached(texts, kind="query")
     ids = [e.id for e in entries]
-    out = TrainingSet([], [], [], [], [])
-    for q, vector in zip(train, vectors, strict=True):
-        signals = hybrid.signals(q.text, vector=vector, exclude=q.text)
+    out = TrainingSet([], [], [], [], [], [])
+    for q, text, vector in zip(train, texts, vectors, strict=True):
+        signals = hybrid.signals(q.text, vector=vector, exclude=text)
         out.questions.append(q)
+        out.texts.append(text)
         out.signals.append(signals)
         out.rows.append(candidate_features(signals))
         out.targets.append(np.asarray([i in q.entries for i in ids], dtype=np.int8))
-        out.near.append(neighbours.nearest(vector, exclude=q.text))
+        out.near.append(neighbours.nearest(vector, exclude=text))
     return out
 
 
@@ -281,7 +283,7 @@ def _features_with(
     hybrid.fusion = fusion
     signals = data.signals[index]
     ranked = hybrid.rank(signals)
-    return question_features(data.questions[index].text, signals, ranked, data.near[index])
+    return question_features(data.texts[index], signals, ranked, data.near[index])
 
 
 def _model(name: str) -> Any:

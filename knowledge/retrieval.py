@@ -24,7 +24,7 @@ from knowledge.dense import DenseIndex
 from knowledge.embed import embed_query
 from knowledge.loader import load_knowledge
 from knowledge.models import Entry, ScoredEntry
-from knowledge.pinyin import overlap, query_syllables, syllable_bigrams, text_bigrams
+from knowledge.pinyin import overlap, query_syllables, readable, syllable_bigrams, text_bigrams
 from knowledge.text import bigrams, normalize, tokenize, words
 
 SYNONYMS = Path(__file__).resolve().parent / "data" / "synonyms.yml"
@@ -365,14 +365,19 @@ class HybridRetriever:
         entities: Iterable[Mapping[str, str] | str] | None = None,
         boosts: Mapping[str, float] | None = None,
     ) -> Signals:
-        """Raw signals of text (vector: its e5 query vector when already known)."""
+        """Raw signals of text (vector: the e5 query vector of readable(text) when already known).
+
+        A message typed in pinyin is searched as the Chinese it reads as (knowledge.pinyin.readable);
+        the syllable overlap is still taken from what was typed.
+        """
+        read = readable(text)
         if vector is None:
-            vector = embed_query(normalize(text))
+            vector = embed_query(read)
         passage, view = self.dense.scores(vector, exclude=exclude)
         syllables = syllable_bigrams(query_syllables(text))
         pinyin = np.asarray([overlap(syllables, p) for p in self._pinyin], dtype=np.float32)
         lexical = self.lexical.score_all(
-            text,
+            read,
             intent=intent,
             intent_confidence=intent_confidence,
             entities=entities,

@@ -82,6 +82,11 @@ def _segment(norm: str) -> tuple[str, ...]:
     return tuple(_tokenizer().lcut(norm))
 
 
+def segments(text: str) -> list[str]:
+    """Every jieba segment of normalised text, stopwords included, whitespace and punctuation left out."""
+    return [w for w in (s.strip() for s in _segment(normalize(text))) if w and _TOKEN_OK.search(w)]
+
+
 def words(text: str) -> list[str]:
     """jieba words of normalised text, without stopwords and punctuation."""
     stop = stopwords()
