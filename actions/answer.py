@@ -12,7 +12,7 @@ from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.app_client import AppClient, AppUnavailable
-from actions.handoff import just_offered, take_message_now
+from actions.handoff import filed_after_offer
 from actions.payload import nlu_request, relay, send_unavailable
 
 
@@ -25,12 +25,9 @@ class ActionAnswerPolicy(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if just_offered(
-            tracker
-        ):  # right after the offer, a message for staff is filed, not answered
-            taken = await take_message_now(dispatcher, tracker)
-            if taken is not None:
-                return taken
+        taken = await filed_after_offer(dispatcher, tracker)
+        if taken is not None:
+            return taken
         try:
             answer = await AppClient().post("/api/internal/answer", nlu_request(tracker))
         except AppUnavailable:

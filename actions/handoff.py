@@ -178,6 +178,13 @@ async def take_message_now(
     return [SlotSet("handoff_active", True), SlotSet("misunderstandings", 0), *filed]
 
 
+async def filed_after_offer(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType] | None:
+    """Right after the hand-off offer, a message for staff is filed, not answered (None: go on as usual)."""
+    return await take_message_now(dispatcher, tracker) if just_offered(tracker) else None
+
+
 class ActionHandoff(Action):
     """「转人工」: give the hotline and offer to take a message for staff; the conversation goes on."""
 
@@ -247,12 +254,9 @@ class ActionClarifyIntent(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if just_offered(
-            tracker
-        ):  # right after the offer, a message for staff is filed, not answered
-            taken = await take_message_now(dispatcher, tracker)
-            if taken is not None:
-                return taken
+        taken = await filed_after_offer(dispatcher, tracker)
+        if taken is not None:
+            return taken
         client = AppClient()
         before = misunderstood_in_row(tracker.events or [])
         payload = nlu_request(tracker)

@@ -17,6 +17,7 @@ TICKET_TZ = ZoneInfo("Asia/Shanghai")
 PREFIX = "TY"
 TICKET_RE = re.compile(r"^TY(\d{8})-(\d{4,})$")
 _LOOSE_RE = re.compile(r"^TY(\d{8})-?(\d{4,})$")
+_IN_TEXT_RE = re.compile(r"TY\s*[-－—_]?\s*(\d{8})\s*[-－—_]?\s*(\d{4,})", re.IGNORECASE)
 
 
 def ticket_day(now: datetime) -> date:
@@ -36,6 +37,12 @@ def normalise_ticket(raw: str) -> str | None:
     cleaned = re.sub(r"[\s\-－—_]", "", raw.strip()).upper()
     m = _LOOSE_RE.match(cleaned)
     return f"{PREFIX}{m.group(1)}-{m.group(2)}" if m else None
+
+
+def find_ticket(text: str) -> str | None:
+    """The first ticket number inside a message, typed loosely (「查 ty 20261128 0042」), canonical."""
+    match = _IN_TEXT_RE.search(text)
+    return f"{PREFIX}{match.group(1)}-{match.group(2)}" if match else None
 
 
 def next_sequence(session: Session, *, day: date) -> int:

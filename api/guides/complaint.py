@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel
 
 from api.chat.schemas import Button
+from api.complaints.tickets import find_ticket
 from api.complaints.timelimits import load_time_limits
 from api.config import Settings
 from api.guides.correct import Field, field_named, fields
@@ -53,7 +54,6 @@ TEXT, INSTITUTION, PLACE, WHEN, PHONE, CONFIRM = (
 )
 OTHER_FLOWS = ("start_leave_calculator", "start_operator_guide")
 STATUS = "check_complaint_status"
-TICKET = re.compile(r"TY\d{8}-?\d{3,4}", re.IGNORECASE)
 FACT_SLOTS = {"institution": INSTITUTION, "place": PLACE, "when": WHEN}
 _MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(?:0\d{2,3})?[2-9]\d{6,7}(?!\d)")
@@ -227,7 +227,7 @@ def read(*, request: ComplaintReadRequest, settings: Settings) -> ComplaintRead:
         return _correction(text, found, filled, request.intent)
     if kind == "side":
         return ComplaintRead(kind="side", step_aside=True)
-    if kind == "command" and request.intent == STATUS and not TICKET.search(text):
+    if kind == "command" and request.intent == STATUS and not find_ticket(text):
         # 「投诉多久有结果」 while filing: a question about the process, not a lookup (no ticket exists yet):
         # the knowledge base's answer, else the reply time limit this complaint will get
         answer = _side_answer(request, settings)

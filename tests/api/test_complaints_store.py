@@ -14,7 +14,7 @@ from api.complaints.models import STATES, Complaint
 from api.complaints.redact import mask_phone, mask_pii
 from api.complaints.schemas import ComplaintCreate
 from api.complaints.service import change_state, file_complaint
-from api.complaints.tickets import format_ticket, normalise_ticket, ticket_day
+from api.complaints.tickets import find_ticket, format_ticket, normalise_ticket, ticket_day
 from api.complaints.timelimits import add_working_days, expected_reply, load_time_limits
 from api.complaints.triage_link import summarise
 from api.complaints.verifier import check_pin, hash_pin, new_pin, verify
@@ -230,3 +230,9 @@ def test_states_are_the_workflow_states() -> None:
         "延期",
         "重办",
     )
+
+
+def test_a_ticket_is_found_inside_a_message_however_it_is_typed() -> None:
+    assert find_ticket("帮我查 ty 20261128 0042 的进度") == "TY20261128-0042"
+    assert find_ticket("工单TY20261128-0042") == "TY20261128-0042"
+    assert find_ticket("投诉以后多少天有答复") is None
