@@ -375,12 +375,14 @@ def _leave_again(
     (「27号生的」) read next to the earlier date, and a miscarriage answer's follow-up still about one."""
     if prev is None or prev.group != "leave":
         return None
-    said = (
-        f"流产 {text}"
-        if prev.id == _leave_topic(kb, difficult=False, babies=1, miscarriage=True)
-        else text
-    )
-    query = parse_leave_query(said, assume_leave=True, today=span[0] if span else None)
+    query = parse_leave_query(text, assume_leave=True, today=span[0] if span else None)
+    if prev.id == _leave_topic(kb, difficult=False, babies=1, miscarriage=True) and not (
+        query and query.miscarriage
+    ):
+        # after a miscarriage answer, only a stated month or week of pregnancy is about one again
+        stated = parse_leave_query(f"流产 {text}", assume_leave=True)
+        if stated and (stated.miscarriage_months is not None or stated.pregnancy_weeks is not None):
+            query = stated
     if query is None or not _states_leave_fact(query):
         return None
     if span and query.birth_from is None and not query.miscarriage:

@@ -87,3 +87,9 @@ def test_a_miscarriage_follow_up_stays_a_miscarriage() -> None:
 def test_a_question_without_a_fact_after_a_result_is_not_recomputed() -> None:
     got = answer(text="休假期间工资照发吗", context={"topic": "maternity-leave-total@2026-06-10"})
     assert "2026年6月10日" not in got.text
+
+
+@pytest.mark.parametrize("text", ["工资照发吗", "那男方呢"])
+def test_after_a_miscarriage_answer_other_questions_are_not_the_miscarriage_rule(text: str) -> None:
+    got = answer(text=text, context={"topic": "miscarriage-leave"})
+    assert got.topic != "miscarriage-leave"
