@@ -347,22 +347,17 @@ def _answer(
         return Answer(kind="out_of_scope", text=out_of_scope_text(out_of_scope_category(text)))
     if decision.label == "human":
         return Answer(kind="handoff", text=handoff_text(no_match=not wants_human(text)))
-    in_leave = bool(prev and prev.group == "leave" and followup) or intent in LEAVE_INTENTS
-    query = parse_leave_query(text, assume_leave=in_leave)
+    # after a leave answer, _leave_again has already taken every message that states a calculation fact
+    query = parse_leave_query(text, assume_leave=intent in LEAVE_INTENTS)
     if query and followup and not _states_leave_fact(query):
-        query = None  # 「工资呢」 after a leave answer asks about pay: retrieval decides, not the calculator
+        query = None  # 「工资呢」 after another answer asks about pay: retrieval decides, not the calculator
     if query and not _calculation_wanted(
         decision,
         dated=query.birth_from is not None,
-        dated_followup=followup and (query.birth_from is not None or prev_span is not None),
+        dated_followup=followup and query.birth_from is not None,
     ):
         query = None
     if query:
-        if followup and prev_span and query.birth_from is None and not query.miscarriage:
-            exact = prev_span[0] if prev_span[0] == prev_span[1] else None
-            query = query.model_copy(
-                update={"birth_from": prev_span[0], "birth_to": prev_span[1], "birth_date": exact}
-            )
         return _leave_answer(kb, query)
     return _chosen(kb, decision, preferred_department)
 
