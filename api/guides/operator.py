@@ -22,7 +22,7 @@ def parse(
     intent: str | None = None,
     emergency: bool = False,
     filled: dict[str, str | list[str] | None] | None = None,
-    settings: Settings | None = None,
+    settings: Settings,
 ) -> OperatorParsed:
     """Answers recognised in one message, whether the form should step aside for it, and which
     questions still matter."""
@@ -33,7 +33,7 @@ def parse(
         return OperatorParsed(answers={}, note=EMERGENCY_NOTE, needed=needed)
     aside = step_aside(intent=intent, text=text, recognised=bool(answers), form="operator")
     answer = None
-    if not answers and not aside and settings is not None and looks_like_question(text):
+    if not answers and not aside and looks_like_question(text):
         answer = side_answer(text=text, intent=intent, settings=settings)
     return OperatorParsed(answers=answers, step_aside=aside, needed=needed, answer=answer)
 
