@@ -394,9 +394,17 @@ def artefact_key() -> str:
     digest.update(fingerprint(train).encode())
     for entry in load_knowledge().entries:
         digest.update(f"{entry.id}\t{entry_text(entry)}\t{' '.join(entry.tags)}\n".encode())
-    for module in ("decide.py", "retrieval.py", "dense.py", "pinyin.py", "scope.py"):
+    for module in (
+        "decide.py",
+        "retrieval.py",
+        "dense.py",
+        "pinyin.py",
+        "homophones.py",
+        "scope.py",
+    ):
         digest.update((Path(__file__).parent / module).read_bytes())
-    digest.update((Path(__file__).parent / "data" / "scope.yml").read_bytes())
+    for name in ("scope.yml", "userdict.txt"):
+        digest.update((Path(__file__).parent / "data" / name).read_bytes())
     digest.update(",".join(CANDIDATE_FEATURES + FEATURES).encode())
     return digest.hexdigest()[:16]
 

@@ -18,6 +18,7 @@ from collections import Counter
 from functools import lru_cache
 from itertools import pairwise
 
+from knowledge.homophones import corrected
 from knowledge.meaning import pinyin_syllables
 from knowledge.text import normalize, segments
 
@@ -77,7 +78,7 @@ def overlap(query: set[str], entry: frozenset[str]) -> float:
     return len(query & entry) / len(query) if query else 0.0
 
 
-def _readings(text: str) -> list[str]:
+def character_readings(text: str) -> list[str]:
     """Toneless pypinyin readings of Chinese text, one per character (ü as v)."""
     from pypinyin import Style, lazy_pinyin
 
@@ -85,8 +86,8 @@ def _readings(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def lexicon() -> dict[tuple[str, ...], tuple[str, int]]:
-    """Toneless reading → the knowledge base's most frequent word read that way, with its count."""
+def word_counts() -> Counter[str]:
+    """How often each word occurs in the entries, synonyms and scope.yml: the knowledge base's words."""
     from knowledge.loader import load_knowledge
     from knowledge.retrieval import synonyms
 
@@ -98,11 +99,18 @@ def lexicon() -> dict[tuple[str, ...], tuple[str, int]]:
     for key, aliases in synonyms().items():
         counts.update((key, *aliases))
     counts.update(scope_words())
+    return counts
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[tuple[str, ...], tuple[str, int]]:
+    """Toneless reading → the knowledge base's most frequent word read that way, with its count."""
+    counts = word_counts()
     out: dict[tuple[str, ...], tuple[int, str]] = {}
     for word, count in counts.items():
         if not all(_CJK.match(ch) for ch in word) or len(word) > LONGEST_WORD:
             continue
-        reading = tuple(_readings(word))
+        reading = tuple(character_readings(word))
         if len(reading) != len(word):
             continue
         if reading not in out or count > out[reading][0]:
@@ -149,7 +157,8 @@ def _decode(syllables: list[str]) -> str:
 
 
 def readable(text: str) -> str:
-    """The message with its pinyin read back into Chinese when all its latin words are pinyin, else as is.
+    """The message as searched: its pinyin read back into Chinese when all its latin words are pinyin, and
+    homophone typos of the knowledge base's terms corrected (knowledge.homophones).
 
     English (「How many days」) has a word that is not pinyin and is left alone; so is a lone syllable.
     """
@@ -158,7 +167,7 @@ def readable(text: str) -> str:
     tokens = [t for run in runs for t in re.split(r"[\s'-]+", run.group())]
     pieces = [split_syllables(t) for t in tokens]
     if not tokens or any(p is None for p in pieces) or sum(len(p or []) for p in pieces) < 2:
-        return norm
+        return corrected(norm)
     out: list[str] = []
     last = 0
     for run in runs:
@@ -166,4 +175,4 @@ def readable(text: str) -> str:
         out.extend((norm[last : run.start()], _decode(syllables)))
         last = run.end()
     out.append(norm[last:])
-    return normalize("".join(out))
+    return corrected("".join(out))

@@ -22,6 +22,36 @@ def test_split_keeps_context_and_cuts_at_question_ends(text: str, expected: list
     assert split_questions(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "麻烦问几件事：一是生育津贴谁发，二是护理假有没有工资，三是托育点收不收两岁的",
+            ["麻烦问几件事：生育津贴谁发", "护理假有没有工资", "托育点收不收两岁的"],
+        ),
+        ("1、产假怎么算 2、托育补贴咋申请", ["产假怎么算", "托育补贴咋申请"]),
+        ("（1）育儿假几天（2）陪产假几天", ["育儿假几天", "陪产假几天"]),
+        ("第一，托班收费谁管；第二，投诉打哪个电话", ["托班收费谁管", "投诉打哪个电话"]),
+        ("①备案要啥材料②消防找谁", ["备案要啥材料", "消防找谁"]),
+        ("首先问下难产假，其次想问多胞胎", ["问下难产假", "想问多胞胎"]),
+    ],
+)
+def test_numbered_items_are_each_a_question(text: str, expected: list[str]) -> None:
+    assert split_questions(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "第一胎产假多少，第二胎也一样吗",  # 第一胎 numbers a child, not an item
+        "补贴是1.5万还是2.5万",
+        "一是一二是二，产假到底几天",  # a single 一是 after the start is no list of items
+    ],
+)
+def test_numbers_that_are_not_a_list_do_not_cut(text: str) -> None:
+    assert len(split_questions(text)) == 1
+
+
 @pytest.mark.xfail(
     strict=False,
     reason="issue 9 open: under the learned decision (knowledge/decide.py) some cases of this test still rank another entry; measured, not hidden: see the stop-19 note",
