@@ -36,10 +36,11 @@ COMMANDS = frozenset(
 )
 # a form's own start intent, said with facts inside that form, is an answer (「2月30日生的，帮我算」)
 _OWN_START = {"leave": "start_leave_calculator", "operator": "start_operator_guide"}
-# question marks, question words, and the A-not-A form of any verb (会不会, 是不是, 要不要, 有没有…)
+# question marks, question words, the A-not-A form of any verb (会不会, 是不是, 要不要, 有没有…) and its
+# short spoken form with 不/没 at the end (「看得到不」「交了没」)
 _QUESTION = re.compile(
     r"[?？]|吗|什么|啥|怎么|咋|哪个|哪些|哪里|哪儿|哪天|几号|几天|多少|多久|为什么|是否|谁"
-    r"|(\w)[不没]\1|可不可以|有没得|有莫得"
+    r"|(\w)[不没]\1|可不可以|有没得|有莫得|(?<=[\u4e00-\u9fff]{2})[不没][哦呀啊嘛]?\s*$"
 )
 
 

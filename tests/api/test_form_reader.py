@@ -300,6 +300,18 @@ def test_a_question_with_no_answer_is_not_stored_as_the_field(
     assert got["answer"] or got["say"]
 
 
+@pytest.mark.parametrize("text", ["我留的电话机构那边看得到不", "告了以后老板会晓得是哪个告的吗"])
+def test_an_unanswered_question_while_filing_gets_what_the_form_promises(
+    client: TestClient, text: str
+) -> None:
+    """Asked inside the form and not in the knowledge base, it is most likely about this complaint."""
+    got = read(client, text, "inform", "complaint_when", filled={"complaint_text": STORY})
+    assert got["kind"] == "side" and not got["values"]
+    if got["answer"] is None:
+        said = "".join(got["say"])
+        assert "保密" in said and "工作日内答复" in said
+
+
 def test_asking_about_the_process_while_filing_is_no_status_lookup(client: TestClient) -> None:
     got = read(
         client,
