@@ -80,6 +80,24 @@ LEAVE_FACTS = (
     "还没生",
     "预产期",
 )
+# asking for someone else: a neighbour, a relative, a colleague (「是我姐喊我帮她问的」) is no one in danger
+ON_BEHALF = (
+    "我邻居",
+    "邻居",
+    "我姐",
+    "我妹",
+    "我妈",
+    "朋友",
+    "同事",
+    "她",
+    "他",
+    "我老婆",
+    "我老公",
+    "孩子奶奶",
+    "亲戚",
+)
+BEHALF_VERBS = ("喊", "叫", "让", "托", "请")
+BEHALF_TASKS = ("查一下", "问问", "看下进度", "问一下", "查查投诉", "咨询下", "打听一下")
 FORM_ANSWERS_MAX = 600
 
 
@@ -104,7 +122,7 @@ def form_answers(seed: int = 0) -> list[str]:
     suffixes = ("托育中心", "托育园", "托管班", "幼儿园", "早教中心", "宝贝之家")
     out: list[str] = []
     for _ in range(FORM_ANSWERS_MAX):
-        kind = rng.randrange(4)
+        kind = rng.randrange(5)
         if kind == 0:
             first, second = rng.sample(list(keywords), 2)
             out.append(f"{rng.choice(keywords[first])}的 {rng.choice(keywords[second])}")
@@ -114,10 +132,29 @@ def form_answers(seed: int = 0) -> list[str]:
         elif kind == 2:
             place = rng.choice(places)
             out.append(rng.choice([place, f"在{place}那边", f"{place} {rng.choice(TIMES)}"]))
-        else:
+        elif kind == 3:
             month, day = rng.randint(1, 12), rng.randint(1, 28)
             date = rng.choice([f"{month}月{day}号", f"2026.{month}.{day}", f"{month}月{day}日生的"])
             out.append(f"{date} {rng.choice(LEAVE_FACTS)}")
+        else:
+            who, verb, task = (
+                rng.choice(ON_BEHALF),
+                rng.choice(BEHALF_VERBS),
+                rng.choice(BEHALF_TASKS),
+            )
+            ticket = (
+                f"TY2026{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}-{rng.randint(1, 99):04d}"
+            )
+            out.append(
+                rng.choice(
+                    [
+                        f"{who}{verb}我帮{who[-1] if who[-1] in '她他' else '她'}{task}",
+                        f"我是{who.removeprefix('我')}的{rng.choice(('邻居', '朋友', '家里人'))} {who}{verb}我{task}",
+                        f"帮{who}{task} {ticket}",
+                        f"{ticket} 是{who}{verb}我{task}的",
+                    ]
+                )
+            )
     return list(dict.fromkeys(out))
 
 
