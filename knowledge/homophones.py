@@ -13,22 +13,18 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from knowledge.text import USERDICT, _tokenizer, normalize, stopwords
+from knowledge.text import USERDICT, dictionary_segments, is_dictionary_word, normalize, stopwords
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _CJK_TERM = re.compile(r"[\u4e00-\u9fff]{2,4}")
 WINDOWS = (4, 3, 2)  # characters: the length of the terms a typo can hide in, longest first
 
 
-@lru_cache(maxsize=1)
-def _dictionary() -> frozenset[str]:
-    """Every word jieba knows (with a frequency) and every word of the knowledge base: never a typo."""
+def _known(word: str) -> bool:
+    """A word of jieba's dictionary or of the knowledge base: never a typo."""
     from knowledge.pinyin import word_counts
 
-    tokenizer = _tokenizer()
-    tokenizer.check_initialized()
-    known = {word for word, freq in tokenizer.FREQ.items() if freq}
-    return frozenset(known | set(word_counts()))
+    return is_dictionary_word(word) or word in word_counts()
 
 
 def _terms() -> set[str]:
@@ -69,7 +65,7 @@ def _replacement(window: str, loose: set[int]) -> str | None:
     """
     from knowledge.pinyin import character_readings
 
-    if window in _dictionary():
+    if _known(window):
         return None
     term = _readings().get(tuple(character_readings(window)))
     if term is None:
@@ -83,7 +79,7 @@ def _correct_run(run: str) -> str:
 
     Windows are whole jieba tokens joined, so a window never cuts a word (「哪个部门」 holds no 「个部门」).
     """
-    tokens = _tokenizer().lcut(run, HMM=False)  # unknown words stay single characters
+    tokens = dictionary_segments(run)
     stop = stopwords()
     out: list[str] = []
     i = 0

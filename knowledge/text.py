@@ -43,6 +43,18 @@ def _tokenizer() -> jieba.Tokenizer:
     return tokenizer
 
 
+def is_dictionary_word(word: str) -> bool:
+    """jieba's dictionary (with the domain words) lists the word with a frequency."""
+    tokenizer = _tokenizer()
+    tokenizer.check_initialized()
+    return bool(tokenizer.FREQ.get(word))
+
+
+def dictionary_segments(norm: str) -> list[str]:
+    """jieba segments of normalised text from the dictionary alone: an unknown word stays single characters."""
+    return list(_tokenizer().lcut(norm, HMM=False))
+
+
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     """Function words that carry no topic (one per line in data/stopwords.txt)."""
