@@ -30,6 +30,9 @@ TOP_K = 3
 DENSE_WEIGHT = 0.3
 C = 20.0  # chosen by out-of-fold false alarms at the recall point (5 → 20: 0.27 → 0.23 on the train split)
 RECALL_QUANTILE = 0.01  # the threshold lets through the lowest 1 % of out-of-fold emergency scores…
+# …pooled over repeated 5-fold splits: one split's 1 % tail is its five lowest scores, and it moved the
+# threshold from 0.06 to 0.13 with the fold seed alone (measured on the stop-21 data)
+FOLD_SEEDS = (7, 11, 23)
 SIM_CLASSES = CLASSES
 LEX_CLASSES = (*EMERGENCIES, "hurt")
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,7 +62,9 @@ class Model:
 
     def proba(self, texts: list[str], vectors: np.ndarray | None = None) -> np.ndarray:
         """Class probabilities (n × 4, in CLASSES order) for new messages."""
-        if vectors is None:  # the normalised text: the vector the answer decision embeds too (one per turn)
+        if (
+            vectors is None
+        ):  # the normalised text: the vector the answer decision embeds too (one per turn)
             vectors = embed_queries([normalize(t) for t in texts])
         sims = _similarities(vectors, self.bank, self.bank_labels, exclude_self=False)
         x = _matrix(self.tfidf, self.scaler, texts, sims)
@@ -127,13 +132,19 @@ def _fit_once(texts: list[str], labels: np.ndarray, vectors: np.ndarray, c: floa
 
 
 def out_of_fold(
-    texts: list[str], labels: np.ndarray, vectors: np.ndarray, *, c: float, folds: int = 5
+    texts: list[str],
+    labels: np.ndarray,
+    vectors: np.ndarray,
+    *,
+    c: float,
+    folds: int = 5,
+    seed: int = FOLD_SEEDS[0],
 ) -> np.ndarray:
     """P(emergency) of each training message from a model that did not see it."""
     from sklearn.model_selection import StratifiedKFold
 
     scores = np.zeros(len(texts))
-    split = StratifiedKFold(n_splits=folds, shuffle=True, random_state=7)
+    split = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     for train, test in split.split(vectors, labels):
         model = _fit_once([texts[i] for i in train], labels[train], vectors[train], c)
         proba = model.proba([texts[i] for i in test], vectors[test])
@@ -154,16 +165,21 @@ def cached_vectors(texts: list[str]) -> np.ndarray:
 
 
 def fit(examples: list[Example], *, c: float = C) -> Model:
-    """Train on the examples; the threshold comes from 5-fold out-of-fold scores."""
+    """Train on the examples; the threshold comes from out-of-fold scores of repeated 5-fold splits."""
     texts = [e.text for e in examples]
     labels = np.asarray([e.label for e in examples])
     vectors = cached_vectors(texts)
-    oof = out_of_fold(texts, labels, vectors, c=c)
-    complaint = np.asarray([e.kind == "complaint" for e in examples])
+    oof = np.concatenate(
+        [out_of_fold(texts, labels, vectors, c=c, seed=seed) for seed in FOLD_SEEDS]
+    )
+    labels_pooled = np.tile(labels, len(FOLD_SEEDS))
+    complaint = np.tile(np.asarray([e.kind == "complaint" for e in examples]), len(FOLD_SEEDS))
     model = _fit_once(texts, labels, vectors, c)
-    model.threshold = choose_threshold(oof[~complaint], labels[~complaint] != "none")
+    model.threshold = choose_threshold(oof[~complaint], labels_pooled[~complaint] != "none")
     if complaint.any():
-        model.complaint_threshold = choose_threshold(oof[complaint], labels[complaint] != "none")
+        model.complaint_threshold = choose_threshold(
+            oof[complaint], labels_pooled[complaint] != "none"
+        )
     return model
 
 
