@@ -121,7 +121,6 @@ def test_leave_arithmetic_goes_through_answer(text: str, numbers: list[str]) -> 
     ("previous", "text", "expected"),
     [
         ("maternity-leave-total", "那男方呢？", "paternity-leave"),
-        ("open-for-profit-registration", "那非营利的呢", "open-nonprofit-registration"),
         ("community-childcare", "要多少钱", "fees"),
         ("paternity-leave", "工资呢", "leave-pay"),
         ("open-for-profit-registration", "那消防呢", "open-fire-permit"),
@@ -131,6 +130,14 @@ def test_followups_use_the_previous_topic(previous: str, text: str, expected: st
     result = answer(text=text, context={"topic": previous})
     assert result.kind == "answer"
     assert result.entry_ids == [expected]
+
+
+def test_the_other_kind_of_institution_after_for_profit_registration() -> None:
+    """「那非营利的呢」: where a non-profit registers, from its own entry or the entry comparing the two."""
+    result = answer(text="那非营利的呢", context={"topic": "open-for-profit-registration"})
+    assert result.kind == "answer"
+    assert result.entry_ids[0] in {"open-nonprofit-registration", "open-profit-or-nonprofit"}
+    assert "区民政局" in result.text and "法人登记" in result.text
 
 
 def test_followup_leave_arithmetic_uses_context() -> None:
