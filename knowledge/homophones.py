@@ -13,7 +13,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from knowledge.text import USERDICT, dictionary_segments, is_dictionary_word, normalize, stopwords
+from knowledge.text import (
+    dictionary_segments,
+    domain_words,
+    is_dictionary_word,
+    normalize,
+    stopwords,
+)
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _CJK_TERM = re.compile(r"[\u4e00-\u9fff]{2,4}")
@@ -37,9 +43,7 @@ def _terms() -> set[str]:
         found.update(normalize(t) for t in (*entry.keywords, *entry.tags))
     for key, aliases in synonyms().items():
         found.update(normalize(t) for t in (key, *aliases))
-    for line in USERDICT.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            found.add(normalize(line.split()[0]))
+    found.update(normalize(word) for word in domain_words())
     stop = stopwords()
     return {t for t in found if _CJK_TERM.fullmatch(t) and not any(ch in stop for ch in t)}
 

@@ -43,6 +43,13 @@ def _tokenizer() -> jieba.Tokenizer:
     return tokenizer
 
 
+@lru_cache(maxsize=1)
+def domain_words() -> tuple[str, ...]:
+    """The words of the domain dictionary (data/userdict.txt, one `word freq tag` per line)."""
+    lines = USERDICT.read_text(encoding="utf-8").splitlines()
+    return tuple(line.split()[0] for line in lines if line.strip() and not line.startswith("#"))
+
+
 def is_dictionary_word(word: str) -> bool:
     """jieba's dictionary (with the domain words) lists the word with a frequency."""
     tokenizer = _tokenizer()

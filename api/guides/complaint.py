@@ -246,10 +246,11 @@ def read(*, request: ComplaintReadRequest, settings: Settings) -> ComplaintRead:
     if kind == "value" and request.intent not in INTENTS and question and not shaped:
         # a question, not a value: answered when the knowledge base can, never stored as the field
         answer = _side_answer(request, settings)
+        if answer:
+            return ComplaintRead(kind="side", answer=answer)
         # unanswered, it is most likely about this complaint: what the form promises comes with the note
         unanswered = words().texts["side_unanswered"].format(process=_process_text(filled))
-        say = [] if answer else [unanswered]
-        return ComplaintRead(kind="side", answer=answer, say=say)
+        return ComplaintRead(kind="side", say=[unanswered])
     return _read_field(slot or TEXT, text, request, found, filled)
 
 

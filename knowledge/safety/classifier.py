@@ -62,9 +62,8 @@ class Model:
 
     def proba(self, texts: list[str], vectors: np.ndarray | None = None) -> np.ndarray:
         """Class probabilities (n × 4, in CLASSES order) for new messages."""
-        if (
-            vectors is None
-        ):  # the normalised text: the vector the answer decision embeds too (one per turn)
+        # the normalised text: the vector the answer decision embeds too, so a turn embeds once
+        if vectors is None:
             vectors = embed_queries([normalize(t) for t in texts])
         sims = _similarities(vectors, self.bank, self.bank_labels, exclude_self=False)
         x = _matrix(self.tfidf, self.scaler, texts, sims)
