@@ -116,8 +116,8 @@ def test_leave_words_still_start_the_sum() -> None:
         ("托育有几种托法", "service-types"),
         ("能不能只托半天 或者按小时托", "service-types"),
         ("临时托一下有没有这种形式", "service-types"),
-        ("托育园的阿姨要有证吗", "staff-certification"),
-        ("保育老师有没有资格证 必须持证吗", "staff-certification"),
+        ("托育园的阿姨要有证吗", "staff-certificates"),
+        ("保育老师有没有资格证 必须持证吗", "staff-certificates"),
         ("屬地管理是啥 出了問題誰負責", "duty-township"),
         ("到2025年托育要达到什么目标", "goal-service-system"),
         ("2020年的目标是建成几个照护服务中心", "goal-service-system"),
@@ -132,7 +132,7 @@ def test_vocabulary_gaps_are_filled(text: str, expected: str) -> None:
 
 def test_certificate_question_with_staff_intent_is_not_the_health_duty() -> None:
     result = answer(text="托育老师要有证吗", intent="ask_staff_qualification", confidence=0.8)
-    assert result.entry_ids == ["staff-certification"]
+    assert result.entry_ids == ["staff-certificates"]
 
 
 def test_locality_question_answers_instead_of_asking_back() -> None:

@@ -47,7 +47,8 @@ def test_the_check_fails_when_an_entry_is_removed(data_copy: Path) -> None:
     )
     report = coverage(data_copy)
     assert [c.text for c in report.uncovered] == [
-        "加强照护服务从业人员管理，建立相应的准入标准，从业人员应经培训取得相应资格后，按照规定持证上岗；"
+        "加强照护服务从业人员管理，建立相应的准入标准，从业人员应经培训取得相应资格后，按照规定持证上岗；",
+        "建立健全照护服务机构及从业人员的评估监测制度，加强从业人员工作过程的管理。",
     ]
 
 

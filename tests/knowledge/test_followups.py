@@ -19,7 +19,7 @@ from knowledge.opening import OVERVIEW_ENTRY, START_GUIDE, opening_book
         ("paternity-leave", "那女方能休多久", "maternity-leave-total"),
         ("open-for-profit-registration", "要是不以赚钱为目的呢", "open-nonprofit-registration"),
         ("complain-fees", "那饭菜不干净呢", "complain-food"),
-        ("staff-certification", "那这个归哪个部门管", "staff-qualification-dept"),
+        ("staff-certificates", "那这个归哪个部门管", "staff-qualification-dept"),
     ],
 )
 def test_followups_are_read_against_the_previous_topic(

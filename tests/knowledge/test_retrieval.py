@@ -100,7 +100,7 @@ SAME_QUESTION = [
         ],
     ),
     (
-        "staff-certification",
+        "staff-certificates",
         [
             "在托育园带娃的阿姨要考什么证才能上岗",
             "Do carers at a daycare need a certificate before they start working?",
