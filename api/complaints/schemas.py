@@ -110,12 +110,18 @@ class ComplaintCreated(BaseModel):
     reply_due: date | datetime
 
 
+_X = r"0-9A-Za-z\-\uFF0D\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A"
+_TICKET = rf"^\s*[{_X}][{_X}\s]{{4,38}}[{_X}]\s*$"
+
+
 class LookupRequest(BaseModel):
     """Public status lookup: ticket plus the PIN or the phone's last 4 digits."""
 
     model_config = ConfigDict(extra="forbid")
 
-    ticket: str = Field(min_length=6, max_length=40)
+    # letters, digits and hyphens (full-width too, NFKC'd below), spaces inside and around allowed: the
+    # schema promises only what the check accepts, so spaces or control characters alone are a clear 422
+    ticket: str = Field(pattern=_TICKET)
     verifier: str = Field(pattern=r"^([0-9]{4}|[0-9]{6}|[0-9]{8})$", max_length=8)
 
     @field_validator("ticket", "verifier", mode="before")

@@ -93,3 +93,12 @@ def test_lookup_reflects_state_change(client, filed, settings) -> None:
     data = _lookup(client, filed["ticket"], "2468").json()
     assert data["state"] == "已派单"
     assert data["updated_at"] >= data["created_at"]
+
+
+def test_a_ticket_of_spaces_or_control_characters_is_a_clear_422(client) -> None:
+    for ticket in ("      a", "\r6\x91\x80\xcf\xcd", "TY2026\x00"):
+        r = _lookup(client, ticket, "2468")
+        assert r.status_code == 422, ticket
+        assert [e["loc"][-1] for e in r.json()["detail"]] == [
+            "ticket"
+        ]  # bare app: FastAPI's format
