@@ -110,8 +110,8 @@ class ComplaintCreated(BaseModel):
     reply_due: date | datetime
 
 
-_X = r"0-9A-Za-z\-\uFF0D\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A"
-_TICKET = rf"^\s*[{_X}][{_X}\s]{{4,38}}[{_X}]\s*$"
+_TICKET_CHAR = r"0-9A-Za-z\-\uFF0D\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A"
+_TICKET = rf"^\s*[{_TICKET_CHAR}][{_TICKET_CHAR}\s]{{4,38}}[{_TICKET_CHAR}]\s*$"
 
 
 class LookupRequest(BaseModel):
