@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.complaints.tickets import SEPARATORS
 from api.safetext import SafeStr, check
 
 Channel = Literal["web", "wechat", "phone", "api"]
@@ -110,7 +111,8 @@ class ComplaintCreated(BaseModel):
     reply_due: date | datetime
 
 
-_TICKET_CHAR = r"0-9A-Za-z\-\uFF0D\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A"
+# what normalise_ticket reads: letters, digits, its separators (full-width letters and digits are NFKC'd)
+_TICKET_CHAR = rf"0-9A-Za-z{SEPARATORS}\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A"
 _TICKET = rf"^\s*[{_TICKET_CHAR}][{_TICKET_CHAR}\s]{{4,38}}[{_TICKET_CHAR}]\s*$"
 
 
@@ -119,8 +121,8 @@ class LookupRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    # letters, digits and hyphens (full-width too, NFKC'd below), spaces inside and around allowed: the
-    # schema promises only what the check accepts, so spaces or control characters alone are a clear 422
+    # spaces inside and around allowed: the schema promises only what the check accepts, so spaces or
+    # control characters alone are a clear 422
     ticket: str = Field(pattern=_TICKET)
     verifier: str = Field(pattern=r"^([0-9]{4}|[0-9]{6}|[0-9]{8})$", max_length=8)
 

@@ -17,7 +17,10 @@ TICKET_TZ = ZoneInfo("Asia/Shanghai")
 PREFIX = "TY"
 TICKET_RE = re.compile(r"^TY(\d{8})-(\d{4,})$")
 _LOOSE_RE = re.compile(r"^TY(\d{8})-?(\d{4,})$")
-_IN_TEXT_RE = re.compile(r"TY\s*[-－—_]?\s*(\d{8})\s*[-－—_]?\s*(\d{4,})", re.IGNORECASE)
+SEPARATORS = r"\-－—_"  # what people type between the parts, besides spaces
+_IN_TEXT_RE = re.compile(
+    rf"TY\s*[{SEPARATORS}]?\s*(\d{{8}})\s*[{SEPARATORS}]?\s*(\d{{4,}})", re.IGNORECASE
+)
 
 
 def ticket_day(now: datetime) -> date:
@@ -34,7 +37,7 @@ def format_ticket(day: date, seq: int) -> str:
 
 def normalise_ticket(raw: str) -> str | None:
     """Canonical ticket from what a caller typed ('ty 20261128 0042', '－'), or None if not one."""
-    cleaned = re.sub(r"[\s\-－—_]", "", raw.strip()).upper()
+    cleaned = re.sub(rf"[\s{SEPARATORS}]", "", raw.strip()).upper()
     m = _LOOSE_RE.match(cleaned)
     return f"{PREFIX}{m.group(1)}-{m.group(2)}" if m else None
 

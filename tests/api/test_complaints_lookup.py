@@ -51,6 +51,13 @@ def test_lookup_accepts_ticket_as_typed(client, filed) -> None:
     assert r.json()["ticket"] == filed["ticket"]
 
 
+def test_lookup_accepts_the_separators_people_type(client, filed) -> None:
+    day, seq = filed["ticket"][2:].split("-")
+    for typed in (f"TY{day}—{seq}", f"ty{day}_{seq}", f"ＴＹ{day}－{seq}"):
+        r = _lookup(client, typed, filed["pin"])
+        assert r.status_code == 200, typed
+
+
 def test_wrong_verifier_same_404_as_unknown_ticket(client, filed) -> None:
     wrong_pin = f"{(int(filed['pin']) + 1) % 10**6:06d}"
     responses = [
