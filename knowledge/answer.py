@@ -170,14 +170,42 @@ def _states_leave_fact(query: LeaveQuery) -> bool:
     )
 
 
-def _calculation_wanted(decision: Decision, *, dated: bool, dated_followup: bool) -> bool:
+def _calculation_wanted(
+    decision: Decision, query: LeaveQuery, *, dated: bool, dated_followup: bool
+) -> bool:
     """The calculator answers when the ranking's best entry is one it stands for, or a rule-by-birth-date
     entry and the message gives the date; a follow-up with a birth date, its own or carried over
-    (「要是双胞胎呢」 after a dated answer), keeps the calculation."""
+    (「要是双胞胎呢」 after a dated answer), keeps the calculation.
+
+    When the best entry is a case the parsed facts do not state (the ranking read 「twins」 or a
+    misspelt 剖腹产 that the parser missed), a single-birth calculation would answer another question:
+    the entry answers instead.
+    """
     if dated_followup:
         return True
     best = decision.hits[0].entry.id if decision.hits else ""
+    if best in _CASE_TOPICS and best not in _stated_cases(query):
+        return False
     return best in CALCULATED_TOPICS or (dated and best in DATE_RULE_TOPICS)
+
+
+# The calculated topics that name one case of birth; the others (the total, the father's leave) fit any.
+_CASE_TOPICS = frozenset({"difficult-birth-leave", "multiple-birth-leave", "miscarriage-leave"})
+
+
+def _stated_cases(query: LeaveQuery) -> set[str]:
+    """The case topics the parsed facts state (剖腹产 counts for the difficult-birth entry it asks about)."""
+    cases = {
+        _leave_topic(
+            load_knowledge(),
+            difficult=query.difficult,
+            babies=query.babies,
+            miscarriage=query.miscarriage,
+        )
+    }
+    if query.caesarean:
+        cases.add("difficult-birth-leave")
+    return cases
 
 
 def _is_followup(text: str) -> bool:
@@ -242,15 +270,14 @@ def answer(
     context: Mapping[str, Any] | None = None,
     ranking: Iterable[tuple[str, float]] = (),
     hotline: str | None = None,
-    boosts: Mapping[str, float] | None = None,
     preferred_department: str | None = None,
 ) -> Answer:
     """Reply to one message (up to MAX_QUESTIONS questions in it); `{hotline}` stays unless hotline is given.
 
     ranking: the NLU intent ranking; when the top intent is not a policy intent (e.g. nlu_fallback),
     the best-ranked policy intent is used instead, with its own confidence.
-    boosts / preferred_department: routing hints from outside (the API's complaint triage): score
-    bonuses by entry id, and the department that handles this kind of problem.
+    preferred_department: a routing hint from outside (the API's complaint triage): the department
+    that handles this kind of problem settles a close call between candidates.
     """
     if intent not in INTENTS:
         ranked = [(name, conf) for name, conf in ranking if name in INTENTS]
@@ -261,7 +288,6 @@ def answer(
         "intent": intent,
         "confidence": confidence,
         "entities": entity_list,
-        "boosts": dict(boosts or {}),
         "preferred_department": preferred_department
         if preferred_department in departments()
         else None,
@@ -317,7 +343,6 @@ def _answer(
     confidence: float,
     entities: list[Any],
     context: Mapping[str, Any] | None,
-    boosts: dict[str, float],
     preferred_department: str | None,
 ) -> Answer:
     """One question: explicit choice, then the decision over the (follow-up aware) retrieval."""
@@ -332,10 +357,10 @@ def _answer(
         return again
     followup = prev is not None and _is_followup(text)
     search = {"intent": intent, "intent_confidence": confidence, "entities": entities}
-    decision = decider().decide(text, boosts=boosts or None, **search)
+    decision = decider().decide(text, **search)
     if prev is not None and (followup or decision.label != "answer"):
         # read against the previous topic; a message that stands on its own keeps its own reading
-        joined = decider().decide(f"{prev.title} {text}", boosts=boosts or None, **search)
+        joined = decider().decide(f"{prev.title} {text}", without=prev.id, **search)
         joined.hits = (
             _followup_hits(prev, decision.hits, joined.hits)
             if followup
@@ -353,6 +378,7 @@ def _answer(
         query = None  # 「工资呢」 after another answer asks about pay: retrieval decides, not the calculator
     if query and not _calculation_wanted(
         decision,
+        query,
         dated=query.birth_from is not None,
         dated_followup=followup and query.birth_from is not None,
     ):

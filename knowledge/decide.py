@@ -19,7 +19,7 @@ import hashlib
 import logging
 import math
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from knowledge.artefact import load_or_fit
-from knowledge.dense import DenseIndex, entry_text
+from knowledge.dense import CLASSIFIER_C, DenseIndex, EntryClassifier, entry_text, fit_classifier
 from knowledge.embed import cache_dir, cached, embed_query
 from knowledge.loader import load_knowledge
 from knowledge.meaning import meaningless
@@ -47,7 +47,7 @@ from knowledge.text import normalize
 
 logger = logging.getLogger(__name__)
 
-VERSION = "2"  # bump when features change, so cached artefacts are rebuilt
+VERSION = "3"  # bump when features change, so cached artefacts are rebuilt
 OOS_PRECISION_TARGET = 0.95  # stated target: out-of-scope precision at the best recall
 FOLDS = 5
 NEIGHBOUR_LABELS = ("out_of_scope", "clarify", "human")
@@ -60,9 +60,11 @@ FEATURES = (
     "passage_max",
     "view_max",
     "pinyin_max",
+    "learned_max",
     "lexical_agrees",
     "passage_agrees",
     "view_agrees",
+    "learned_agrees",
     *(f"near_{label}" for label in NEIGHBOUR_LABELS),
     "oos_region",
     "oos_topic",
@@ -111,6 +113,7 @@ def question_features(
     passage_best = ids[int(np.argmax(signals.passage))] if ids else ""
     view_best = ids[int(np.argmax(signals.view))] if ids else ""
     lexical_best = ids[int(np.argmax(lexical))] if signals.lexical else ""
+    learned_best = ids[int(np.argmax(signals.learned))] if ids else ""
     return [
         top,
         second,
@@ -120,9 +123,11 @@ def question_features(
         float(signals.passage.max()),
         float(signals.view.max()),
         float(signals.pinyin.max()),
+        float(signals.learned.max()),
         float(lexical_best == best),
         float(passage_best == best),
         float(view_best == best),
+        float(learned_best == best),
         *near,
         float(category is not None and not category.topic),
         float(category is not None and category.topic),
@@ -156,6 +161,7 @@ class Decider:
     model_name: str
     oos_threshold: float
     cv: dict[str, float] = field(default_factory=dict)
+    classifier: EntryClassifier | None = None
     _hybrid: HybridRetriever | None = None
 
     @property
@@ -164,7 +170,7 @@ class Decider:
         if self._hybrid is None:
             entries = load_knowledge().entries
             self._hybrid = HybridRetriever(
-                Retriever(entries), DenseIndex(entries, self.views), self.fusion
+                Retriever(entries), DenseIndex(entries, self.views, self.classifier), self.fusion
             )
         return self._hybrid
 
@@ -256,17 +262,25 @@ class TrainingSet:
 
 
 def training_set(
-    train: list[Question], views: list[tuple[str, str]], neighbours: Neighbours
+    train: list[Question],
+    views: list[tuple[str, str]],
+    neighbours: Neighbours,
+    classifiers: list[EntryClassifier],
 ) -> TrainingSet:
-    """Signals of every training question with its own view and neighbour left out."""
+    """Signals of every training question with its own view, neighbour and fold left out.
+
+    classifiers: one entry classifier per fold, fitted without that fold's questions.
+    """
     entries = load_knowledge().entries
-    hybrid = HybridRetriever(Retriever(entries), DenseIndex(entries, views))
+    dense = DenseIndex(entries, views)
+    hybrid = HybridRetriever(Retriever(entries), dense)
     texts = [readable(q.text) for q in train]
     vectors = cached(texts, kind="query")
     ids = [e.id for e in entries]
     out = TrainingSet([], [], [], [], [], [])
     for q, text, vector in zip(train, texts, vectors, strict=True):
         signals = hybrid.signals(q.text, vector=vector, exclude=text)
+        signals = replace(signals, learned=classifiers[_fold(q)].proba(vector))
         out.questions.append(q)
         out.texts.append(text)
         out.signals.append(signals)
@@ -312,12 +326,48 @@ def oos_threshold(
     return best
 
 
+def _classifiers(train: list[Question]) -> tuple[list[EntryClassifier], EntryClassifier, float]:
+    """Per-fold entry classifiers (each without its fold), the final one, and the chosen C.
+
+    C is the one with the best out-of-fold log loss of the entry each answerable question names.
+    """
+    entries = load_knowledge().entries
+    size = len(entries)
+    answerable = [q for q in train if q.label == "answer"]
+    folds = np.asarray([_fold(q) for q in answerable])
+    vectors = cached([readable(q.text) for q in answerable], kind="query")
+    position = {e.id: i for i, e in enumerate(entries)}
+    passages = DenseIndex(entries, []).passages
+    rows = [(i, position[e]) for i, q in enumerate(answerable) for e in q.entries if e in position]
+    row_q = np.asarray([i for i, _ in rows], dtype=np.int64)
+    row_y = np.asarray([y for _, y in rows], dtype=np.int64)
+
+    def fitted(keep: np.ndarray, c: float) -> EntryClassifier:
+        x = np.concatenate([vectors[row_q[keep]], passages])
+        y = np.concatenate([row_y[keep], np.arange(size, dtype=np.int64)])
+        return fit_classifier(x, y, size, c=c)
+
+    losses: dict[float, float] = {}
+    per_c: dict[float, list[EntryClassifier]] = {}
+    for c in CLASSIFIER_C:
+        per_c[c] = [fitted(folds[row_q] != k, c) for k in range(FOLDS)]
+        loss = [
+            -math.log(max(float(per_c[c][folds[i]].proba(vectors[i])[row_y[r]]), 1e-6))
+            for r, i in enumerate(row_q)
+        ]
+        losses[c] = float(np.mean(loss))
+    best = min(losses, key=lambda c: losses[c])
+    final = fitted(np.ones(len(row_q), dtype=bool), best)
+    return per_c[best], final, best
+
+
 def build(train: list[Question]) -> Decider:
     """Fit fusion, decision model and operating point on the training questions (cross-validated)."""
     entries = load_knowledge().entries
     views = _views(train)
     neighbours = _neighbours(train)
-    data = training_set(train, views, neighbours)
+    fold_classifiers, classifier, c = _classifiers(train)
+    data = training_set(train, views, neighbours, fold_classifiers)
     folds = np.asarray([_fold(q) for q in train])
     answerable = np.asarray([q.label == "answer" for q in train])
     hybrid = HybridRetriever(Retriever(entries), DenseIndex(entries, views))
@@ -358,8 +408,10 @@ def build(train: list[Question]) -> Decider:
         model=_model(name).fit(features, labels),
         model_name=name,
         oos_threshold=threshold,
+        classifier=classifier,
     )
     decider.cv = cross_validated_figures(decider, data, proba, features)
+    decider.cv["entry_classifier_c"] = c
     decider.cv.update({f"log_loss_{n}": s for n, s in scores.items()})
     return decider
 

@@ -8,6 +8,7 @@ text and kept in var/cache/ (knowledge.embed.cached), never per request: a reque
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -21,10 +22,66 @@ def entry_text(entry: Entry) -> str:
     return f"{entry.title}。{entry.answer} {' '.join(entry.keywords)}"
 
 
+CLASSIFIER_C = (
+    1.0,
+    10.0,
+    100.0,
+)  # regularisation strengths tried; the best by cross-validated log loss
+
+
+@dataclass(frozen=True)
+class EntryClassifier:
+    """Softmax regression from a question's e5 vector to the entry that answers it.
+
+    The view signal keeps only the nearest training question of each entry; this model weighs all of
+    them and learns the directions that tell two close entries apart (a 产假 question from a 陪产假 one),
+    which a single nearest neighbour cannot.
+    """
+
+    coef: np.ndarray  # classes × DIM
+    intercept: np.ndarray  # classes
+    columns: np.ndarray  # entry position of each class
+    size: int  # number of entries
+
+    def proba(self, vector: np.ndarray) -> np.ndarray:
+        """Probability of each entry (entry order); an entry with no training question gets 0."""
+        logits = self.coef @ vector + self.intercept
+        logits = np.exp(logits - logits.max())
+        out = np.zeros(self.size, dtype=np.float32)
+        out[self.columns] = logits / logits.sum()
+        return out
+
+
+def fit_classifier(
+    vectors: np.ndarray, targets: np.ndarray, size: int, *, c: float
+) -> EntryClassifier:
+    """Fit the softmax regression on (vector, entry position) pairs."""
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=c, max_iter=500)
+    model.fit(vectors, targets)
+    coef, intercept = model.coef_, model.intercept_
+    if len(model.classes_) == 2:  # sklearn keeps one row for two classes: logits (0, w·x + b)
+        coef = np.vstack([np.zeros_like(coef), coef])
+        intercept = np.concatenate([[0.0], intercept])
+    return EntryClassifier(
+        coef=coef.astype(np.float32),
+        intercept=intercept.astype(np.float32),
+        columns=model.classes_.astype(np.int64),
+        size=size,
+    )
+
+
 class DenseIndex:
     """Entry passage vectors and training-question views, with the entry each view belongs to."""
 
-    def __init__(self, entries: Sequence[Entry], views: Sequence[tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        entries: Sequence[Entry],
+        views: Sequence[tuple[str, str]],
+        classifier: EntryClassifier | None = None,
+    ) -> None:
+        self.classifier = classifier
         self.ids = [e.id for e in entries]
         position = {entry_id: i for i, entry_id in enumerate(self.ids)}
         kept = [(entry_id, text) for entry_id, text in views if entry_id in position]
@@ -51,3 +108,22 @@ class DenseIndex:
                     sims[i] = -1.0
             np.maximum.at(view, self.view_entry, sims)
         return passage.astype(np.float32), view
+
+    def training_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """(vectors, entry positions) the classifier learns from: every view, and every passage once."""
+        vectors = np.concatenate([self.view_vectors, self.passages])
+        targets = np.concatenate([self.view_entry, np.arange(len(self.ids), dtype=np.int64)])
+        return vectors, targets
+
+    def learned(self, vector: np.ndarray, *, without: str | None = None) -> np.ndarray:
+        """The classifier's probability of each entry (zeros before make train fitted one).
+
+        without: an entry ruled out; the others' probabilities are renormalised among themselves.
+        """
+        if self.classifier is None:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        proba = self.classifier.proba(vector)
+        if without in self.ids:
+            proba[self.ids.index(without)] = 0.0
+            proba = proba / max(float(proba.sum()), 1e-12)
+        return proba

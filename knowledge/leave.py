@@ -233,6 +233,16 @@ def _cn(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def _shown(query: LeaveQuery, day: dt.date) -> str:
+    """The birth date or span as the reply repeats it: a day, a span, or a limit (「…及以前」)."""
+    start, end = query.birth_from, query.birth_to
+    if query.bound == "before":
+        return f"{_cn(day)}及以前"
+    if query.bound == "after" and start:
+        return f"{_cn(start)}及以后"
+    return f"{_cn(start)}—{_cn(end)}" if start and end and start != end else _cn(day)
+
+
 def _core(result: LeaveResult) -> str:
     """'女方合计 188 天（…），男方护理假 30 天' for one result."""
     father = f"，男方护理假 {result.father_days} 天" if result.father_days else ""
@@ -337,7 +347,7 @@ def format_leave_reply(
         return text + REVISION_NOTE, result.citations
     when = "预产期" if query.due else "出生日期"
     if day is not None:
-        shown = f"{_cn(start)}—{_cn(end)}" if start and end and start != end else _cn(day)
+        shown = _shown(query, day)
         head = f"按{result.applied}计算（{when} {shown}）：{_core(result)}。"
         note = _switch_note(day, rules)
     else:

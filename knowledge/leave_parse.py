@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -30,17 +31,17 @@ _DIGITS = {
 _NUM = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十]+)"
 
 _MISCARRIAGE = re.compile(
-    r"流产|小产|胎停|没保住|引产|自然流|人流|(?:孩子|宝宝|胎儿|娃)(?:没了|掉了)"
+    r"流产|小产|胎停|没保住|引产|自然流|人流|(?:孩子|宝宝|胎儿|娃)(?:没了|掉了)|miscarr|pregnancy loss"
 )
-_DIFFICULT = re.compile(r"难产")
-_CAESAREAN = re.compile(r"剖腹|剖宫|破腹|剖了|开刀")
+_DIFFICULT = re.compile(r"难产|difficult (?:birth|labou?r|delivery)|dystocia")
+_CAESAREAN = re.compile(r"剖腹|剖宫|破腹|剖了|开刀|c-?section|ca?esarean")
 _VAGINAL = re.compile(r"顺产|顺的")
 _TOTAL = re.compile(r"总共|一共|加起来|合计|总计|全部|累计|总天数")
 # Leave talk: 假, 休 (not a baby's 休息), 天数, 上班/返岗, 月子. Twins, miscarriage or a date alone are not
 # enough ("双胞胎母乳喂养" is a feeding question); "多久"/"几号" count only next to 休/假/上班.
 _LEAVE = re.compile(
     r"(?<!虚)假|休(?!息)|休息(?:多少|几|多久|多长)|天数|多少天|几天|"
-    r"上班|返岗|复工|回单位|月子|maternity|paternity|leave"
+    r"上班|返岗|复工|回单位|月子|maternity|paternity|leave|days? off|time off"
 )
 # Other leave and benefits are answered by their own entries, not by the birth-leave arithmetic.
 _OTHER_TOPIC = re.compile(r"育儿假|婚假|补贴|个税|扣除|体检|疫苗|访视")
@@ -81,19 +82,22 @@ _EN_DATE = re.compile(
     r"\b(" + "|".join(sorted(_EN_MONTHS, key=len, reverse=True)) + r")\w*\s+(\d{4})\b", re.I
 )
 _MULTIPLE = [
-    (re.compile(r"双胞胎|双胎|双生|龙凤胎|俩宝|两个宝宝同时"), 2),
-    (re.compile(r"三胞胎|三胎一起"), 3),
-    (re.compile(r"四胞胎"), 4),
+    (re.compile(r"双胞胎|双胎|双生|龙凤胎|俩宝|两个宝宝同时|\btwins?\b"), 2),
+    (re.compile(r"三胞胎|三胎一起|triplets?"), 3),
+    (re.compile(r"四胞胎|quadruplets?"), 4),
     (re.compile(r"五胞胎"), 5),
 ]
 _N_TUPLETS = re.compile(_NUM + r"\s*胞胎")
-_ANY_MULTIPLE = re.compile(r"多胞胎")
+_ANY_MULTIPLE = re.compile(r"多胞胎|multiple births?")
 _WEEKS = re.compile(r"(?:孕)?" + _NUM + r"\s*(?:个)?(?:多)?\s*(?:周|星期|礼拜)")
 _MONTHS = re.compile(r"(满)?\s*" + _NUM + r"\s*个?\s*(半|多)?\s*月(半)?")
 _FULL_DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*[日号]?")
 _MONTH_DAY = re.compile(
     r"(\d{1,2}|[一二三四五六七八九十]+)\s*月\s*(\d{1,2}|[一二三四五六七八九十]+)\s*[日号]"
 )
+
+
+Bound = Literal["", "before", "after"]  # how a stated date limits the birth date, if it does
 
 
 class LeaveQuery(BaseModel):
@@ -110,6 +114,9 @@ class LeaveQuery(BaseModel):
     asks_total: bool = False
     birth_from: dt.date | None = None
     birth_to: dt.date | None = None
+    bound: Literal["", "before", "after"] = (
+        ""  # 「11月28日以前生的」: the date is a limit, not the birth day
+    )
     due: bool = False
     third_child: bool = False
 
@@ -228,6 +235,27 @@ def birth_period(text: str, *, today: dt.date, due: bool = False) -> tuple[dt.da
     return None
 
 
+# A date right before 以前/之前/前 or 以后/之后/起 is a limit of the birth date, not the birth date:
+# 「2025年11月28日以前生的」 asks about every birth before that day, 「9月以后出生的」 about those from then on.
+_BOUND = re.compile(
+    r"(?:\d\s*(?:日|号|號)|\d\s*月份?|\d{4}\s*年|月\s*(?:初|底|末|中)|[上中下]旬)\s*"
+    r"(?P<dir>以前|之前|前|以后|之后|后|以来|起)"
+)
+
+
+def _bounded(
+    period: tuple[dt.date, dt.date], text: str, today: dt.date
+) -> tuple[tuple[dt.date, dt.date], Bound]:
+    """The birth span and bound when the date is a limit: before → the day before it, after → to today."""
+    found = _BOUND.search(text)
+    if found is None:
+        return period, ""
+    if "前" in found.group("dir"):
+        last = period[0] - dt.timedelta(days=1)
+        return (last, last), "before"
+    return (period[0], max(period[0], today)), "after"
+
+
 # 「27号生的」: a day of the month alone, read next to `today` (or the date the conversation is about)
 _BARE_DAY = re.compile(r"(?<![\d月./-])(\d{1,2})\s*[号日]")
 
@@ -263,12 +291,17 @@ def parse_leave_query(
     miscarriage = bool(_MISCARRIAGE.search(norm))
     babies = _babies(norm)
     due = bool(_DUE.search(norm))
-    period = None if miscarriage else birth_period(_date_text(norm), today=today, due=due)
-    birth = period[0] if period and period[0] == period[1] else None
+    dated = _date_text(norm)
+    period = None if miscarriage else birth_period(dated, today=today, due=due)
+    bound: Bound = ""
+    if period is not None:
+        period, bound = _bounded(period, dated, today)
+    birth = period[0] if period and period[0] == period[1] and not bound else None
     third = bool(_THIRD_CHILD.search(norm))
     query = LeaveQuery(
         birth_from=period[0] if period else None,
         birth_to=period[1] if period else None,
+        bound=bound,
         due=due,
         third_child=third,
         birth_date=birth,

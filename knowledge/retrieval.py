@@ -184,7 +184,6 @@ class Retriever:
         intent: str | None = None,
         intent_confidence: float = 1.0,
         entities: Iterable[Mapping[str, str] | str] | None = None,
-        boosts: Mapping[str, float] | None = None,
     ) -> list[ScoredEntry]:
         """Every entry's lexical hit for text, in entry order (empty when the text has no tokens)."""
         return [
@@ -194,7 +193,6 @@ class Retriever:
                 intent=intent,
                 intent_confidence=intent_confidence,
                 entities=entities,
-                boosts=boosts,
             )
         ]
 
@@ -205,12 +203,11 @@ class Retriever:
         intent: str | None,
         intent_confidence: float,
         entities: Iterable[Mapping[str, str] | str] | None,
-        boosts: Mapping[str, float] | None,
     ) -> list[tuple[float, ScoredEntry]]:
         """(unclipped score, hit) of every entry, in entry order.
 
         score in [0, 1]: IDF-weighted share of the query tokens the entry contains, scaled by its
-        BM25 rank relative to the best hit, plus intent/entity bonuses and caller boosts.
+        BM25 rank relative to the best hit, plus intent/entity bonuses.
         """
         query = expand(text)
         tokens = tokenize(query)
@@ -232,9 +229,6 @@ class Retriever:
             )
             entity = self._entity_strength(i, values) if values else 0.0
             score = lexical + W_INTENT * intent_part * conf + W_ENTITY * entity
-            score += (boosts or {}).get(entry.id, 0.0) + (boosts or {}).get(
-                f"group:{entry.group}", 0.0
-            )
             hit = ScoredEntry(
                 entry=entry,
                 score=round(max(0.0, min(1.0, score)), 4),
@@ -254,7 +248,6 @@ class Retriever:
         intent_confidence: float = 1.0,
         entities: Iterable[Mapping[str, str] | str] | None = None,
         top_k: int = 5,
-        boosts: Mapping[str, float] | None = None,
     ) -> list[ScoredEntry]:
         """Top entries for text by the lexical score alone, best first."""
         scored = self._score_all(
@@ -262,7 +255,6 @@ class Retriever:
             intent=intent,
             intent_confidence=intent_confidence,
             entities=entities,
-            boosts=boosts,
         )
         scored.sort(key=lambda item: (-item[0], -item[1].lexical))
         return [hit for _, hit in scored[:top_k]]
@@ -280,12 +272,15 @@ CANDIDATE_FEATURES = (
     "passage",
     "view",
     "pinyin",
+    "learned",
     "lexical_gap",
     "passage_gap",
     "view_gap",
+    "learned_gap",
     "lexical_rank",
     "passage_rank",
     "view_rank",
+    "learned_rank",
 )
 
 
@@ -313,6 +308,7 @@ class Signals:
     view: np.ndarray
     pinyin: np.ndarray
     vector: np.ndarray
+    learned: np.ndarray  # the entry classifier's probabilities (knowledge.dense.EntryClassifier)
 
 
 def _rank_share(values: np.ndarray) -> np.ndarray:
@@ -334,12 +330,15 @@ def candidate_features(signals: Signals) -> np.ndarray:
         signals.passage,
         signals.view,
         signals.pinyin,
+        signals.learned,
         lexical - lexical.max(),
         signals.passage - signals.passage.max(),
         signals.view - signals.view.max(),
+        signals.learned - signals.learned.max(),
         _rank_share(lexical),
         _rank_share(signals.passage),
         _rank_share(signals.view),
+        _rank_share(signals.learned),
     ]
     return np.stack(columns, axis=1).astype(np.float32)
 
@@ -363,12 +362,14 @@ class HybridRetriever:
         intent: str | None = None,
         intent_confidence: float = 1.0,
         entities: Iterable[Mapping[str, str] | str] | None = None,
-        boosts: Mapping[str, float] | None = None,
+        without: str | None = None,
     ) -> Signals:
         """Raw signals of text (vector: the e5 query vector of readable(text) when already known).
 
         A message typed in pinyin is searched as the Chinese it reads as (knowledge.pinyin.readable);
-        the syllable overlap is still taken from what was typed.
+        the syllable overlap is still taken from what was typed. without: an entry the question is known
+        not to ask about (a follow-up's previous topic): its signals are set lowest and the classifier's
+        probabilities are those of the other entries, so the previous topic's words do not take them all.
         """
         read = readable(text)
         if vector is None:
@@ -381,15 +382,23 @@ class HybridRetriever:
             intent=intent,
             intent_confidence=intent_confidence,
             entities=entities,
-            boosts=boosts,
         )
+        ids = [e.id for e in self.entries]
+        if (
+            without in ids
+        ):  # ruled out: its signals are the lowest, the gaps measured among the others
+            i = ids.index(without)
+            passage[i], view[i], pinyin[i] = passage.min(), -1.0, 0.0
+            if lexical:
+                lexical[i] = lexical[i].model_copy(update={"score": 0.0, "bm25": 0.0})
         return Signals(
-            ids=[e.id for e in self.entries],
+            ids=ids,
             lexical=lexical,
             passage=passage,
             view=view,
             pinyin=pinyin,
             vector=vector,
+            learned=self.dense.learned(vector, without=without),
         )
 
     def rank(self, signals: Signals) -> list[ScoredEntry]:

@@ -124,3 +124,29 @@ def test_follow_up_without_a_date_keeps_the_birth_date_of_the_question() -> None
 def test_other_leave_kinds_go_to_their_entries() -> None:
     assert parse_leave_query("孩子前年出生，育儿假每年几天", today=TODAY) is None
     assert parse_leave_query("明年结婚 婚假有几天", today=TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "total", "bound"),
+    [
+        ("2025年11月28号之前出生的宝宝，妈妈产假一共多少天", "158", "before"),
+        ("娃是2025年11月28日以前生的，生育假按哪个标准", "158", "before"),
+        ("2025年11月28日以后生的娃产假多少天", "188", "after"),
+        ("2026年1月起出生的孩子，生育假有几天", "188", "after"),
+    ],
+)
+def test_a_date_that_limits_the_birth_applies_the_rule_on_that_side(
+    text: str, total: str, bound: str
+) -> None:
+    with fixed_today(D(2026, 12, 1)):
+        query = parse_leave_query(text)
+        assert query is not None and query.bound == bound and query.birth_date is None
+        reply, _ = format_leave_reply(query)
+    assert f"女方合计 {total} 天" in reply
+    assert ("及以前" if bound == "before" else "及以后") in reply
+
+
+def test_a_later_milestone_is_not_a_limit_of_the_birth_date() -> None:
+    with fixed_today(D(2026, 12, 1)):
+        query = parse_leave_query("2026年3月5号生的，满月后还能休产假吗")
+    assert query is not None and query.bound == "" and query.birth_date == D(2026, 3, 5)
