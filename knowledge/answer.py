@@ -208,6 +208,17 @@ def _stated_cases(query: LeaveQuery) -> set[str]:
     return cases
 
 
+def _surer(joined: Decision, alone: Decision) -> bool:
+    """The reading with the previous topic settles a close call the message alone left open: its best
+    entry is one of the message's own candidates (never one only the previous topic brings in) and
+    more probable there than the message's own best."""
+    if not joined.hits or not alone.hits:
+        return False
+    best = joined.hits[0]
+    own = {h.entry.id for h in alone.hits[:MAX_BUTTONS]}
+    return best.entry.id in own and best.score > alone.hits[0].score
+
+
 def _is_followup(text: str) -> bool:
     """An elliptical message (「那…」, 「…呢」) that only makes sense with the previous topic."""
     return bool(_FOLLOWUP.search(normalize(text)))
@@ -358,15 +369,21 @@ def _answer(
     followup = prev is not None and _is_followup(text)
     search = {"intent": intent, "intent_confidence": confidence, "entities": entities}
     decision = decider().decide(text, **search)
-    if prev is not None and (followup or decision.label != "answer"):
-        # read against the previous topic; a message that stands on its own keeps its own reading
+    if prev is not None:
+        # read against the previous topic as well; the reading the model is surer of answers, so a
+        # message that stands on its own keeps its own reading and one that leans on the last answer
+        # (「两个娃是不是每年20天」 after 育儿假) is read with it
         joined = decider().decide(f"{prev.title} {text}", without=prev.id, **search)
         joined.hits = (
             _followup_hits(prev, decision.hits, joined.hits)
             if followup
             else [h for h in joined.hits if h.entry.id != prev.id]
         )
-        if followup or (joined.label == "answer" and decision.label != "out_of_scope"):
+        if followup or (
+            joined.label == "answer"
+            and decision.label != "out_of_scope"
+            and (decision.label != "answer" or _surer(joined, decision))
+        ):
             decision = joined
     if decision.label == "out_of_scope":
         return Answer(kind="out_of_scope", text=out_of_scope_text(out_of_scope_category(text)))

@@ -93,3 +93,36 @@ def test_a_question_without_a_fact_after_a_result_is_not_recomputed() -> None:
 def test_after_a_miscarriage_answer_other_questions_are_not_the_miscarriage_rule(text: str) -> None:
     got = answer(text=text, context={"topic": "miscarriage-leave"})
     assert got.topic != "miscarriage-leave"
+
+
+@pytest.mark.parametrize(
+    ("previous", "text", "expected"),
+    [
+        (
+            "parental-leave",
+            "老二也就一岁多 两个孩子是不是每年就有20天了",
+            "parental-leave-counting",
+        ),
+        ("parental-leave", "两个娃都小 一年是不是20天", "parental-leave-counting"),
+    ],
+)
+def test_a_message_leaning_on_the_last_answer_is_read_with_it(
+    previous: str, text: str, expected: str
+) -> None:
+    """No 那…/…呢, but alone it is a close call that the previous topic settles."""
+    result = answer(text=text, context={"topic": previous})
+    assert result.kind == "answer" and result.entry_ids == [expected], (text, result.entry_ids)
+
+
+@pytest.mark.parametrize(
+    ("previous", "text", "expected"),
+    [
+        ("complain-fees", "托班一般收多大的孩子", "toban-kindergarten"),
+        ("open-fire-permit", "陪产假有几天", "paternity-leave"),
+    ],
+)
+def test_a_clear_question_keeps_its_own_reading_after_an_unrelated_topic(
+    previous: str, text: str, expected: str
+) -> None:
+    after = answer(text=text, context={"topic": previous})
+    assert after.kind == "answer" and after.entry_ids[:1] == [expected], (text, after.entry_ids)
