@@ -369,10 +369,10 @@ def _answer(
     followup = prev is not None and _is_followup(text)
     search = {"intent": intent, "intent_confidence": confidence, "entities": entities}
     decision = decider().decide(text, **search)
-    if prev is not None:
-        # read against the previous topic as well; the reading the model is surer of answers, so a
+    if prev is not None and (followup or decision.label != "out_of_scope"):
+        # read against the previous topic as well: the reading the model is surer of answers, so a
         # message that stands on its own keeps its own reading and one that leans on the last answer
-        # (「两个娃是不是每年20天」 after 育儿假) is read with it
+        # (「两个娃是不是每年20天」 after 育儿假) is read with it; out of scope and no follow-up stays so
         joined = decider().decide(f"{prev.title} {text}", without=prev.id, **search)
         joined.hits = (
             _followup_hits(prev, decision.hits, joined.hits)
