@@ -51,6 +51,8 @@ CALCULATED_TOPICS = frozenset(
         "miscarriage-leave",
     }
 )
+# The calculated topics that name one case of birth; the others (the total, the father's leave) fit any.
+CASE_TOPICS = frozenset({"difficult-birth-leave", "multiple-birth-leave", "miscarriage-leave"})
 # Entries that say "it depends on the birth date": with a stated birth date the calculator applies that rule.
 DATE_RULE_TOPICS = frozenset({"leave-births-before-2025-11-28", "new-leave-which-births"})
 _FOLLOWUP = re.compile(
@@ -184,13 +186,9 @@ def _calculation_wanted(
     if dated_followup:
         return True
     best = decision.hits[0].entry.id if decision.hits else ""
-    if best in _CASE_TOPICS and best not in _stated_cases(query):
+    if best in CASE_TOPICS and best not in _stated_cases(query):
         return False
     return best in CALCULATED_TOPICS or (dated and best in DATE_RULE_TOPICS)
-
-
-# The calculated topics that name one case of birth; the others (the total, the father's leave) fit any.
-_CASE_TOPICS = frozenset({"difficult-birth-leave", "multiple-birth-leave", "miscarriage-leave"})
 
 
 def _stated_cases(query: LeaveQuery) -> set[str]:
@@ -372,7 +370,8 @@ def _answer(
     if prev is not None and (followup or decision.label != "out_of_scope"):
         # read against the previous topic as well: the reading the model is surer of answers, so a
         # message that stands on its own keeps its own reading and one that leans on the last answer
-        # (「两个娃是不是每年20天」 after 育儿假) is read with it; out of scope and no follow-up stays so
+        # (「大的两岁小的刚满月 这个假是按娃儿个数算的吗」 after 育儿假) is read with it; out of scope and
+        # no follow-up stays so
         joined = decider().decide(f"{prev.title} {text}", without=prev.id, **search)
         joined.hits = (
             _followup_hits(prev, decision.hits, joined.hits)
@@ -380,9 +379,7 @@ def _answer(
             else [h for h in joined.hits if h.entry.id != prev.id]
         )
         if followup or (
-            joined.label == "answer"
-            and decision.label != "out_of_scope"
-            and (decision.label != "answer" or _surer(joined, decision))
+            joined.label == "answer" and (decision.label != "answer" or _surer(joined, decision))
         ):
             decision = joined
     if decision.label == "out_of_scope":

@@ -100,10 +100,10 @@ def test_after_a_miscarriage_answer_other_questions_are_not_the_miscarriage_rule
     [
         (
             "parental-leave",
-            "老二也就一岁多 两个孩子是不是每年就有20天了",
+            "大的两岁小的刚满月 这个假是按娃儿个数算的吗",
             "parental-leave-counting",
         ),
-        ("parental-leave", "两个娃都小 一年是不是20天", "parental-leave-counting"),
+        ("parental-leave", "要是两个宝都没满三岁，天数会翻倍不", "parental-leave-counting"),
     ],
 )
 def test_a_message_leaning_on_the_last_answer_is_read_with_it(
