@@ -27,7 +27,7 @@ from typing import Any
 from knowledge.clock import today as clock_today
 from knowledge.decide import Decision, decider
 from knowledge.departments import departments, for_department
-from knowledge.leave import LeaveQuery, format_leave_reply, parse_leave_query
+from knowledge.leave import LeaveQuery, format_leave_reply, parse_leave_query, rule_entry
 from knowledge.loader import Knowledge, load_knowledge
 from knowledge.models import INTENTS, Answer, Button, Citation, Entry, ScoredEntry, Source
 from knowledge.multi import MAX_QUESTIONS, split_questions
@@ -266,7 +266,7 @@ def _leave_answer(kb: Knowledge, query: LeaveQuery) -> Answer:
         text=reply,
         sources=_sources(kb, cites),
         topic=_dated_topic(topic, query),
-        entry_ids=[topic],
+        entry_ids=list(dict.fromkeys(e for e in (rule_entry(query), topic) if e)),
     )
 
 

@@ -23,6 +23,7 @@ __all__ = [
     "format_leave_reply",
     "leave_rules",
     "parse_leave_query",
+    "rule_entry",
 ]
 
 RULES_FILE = Path(__file__).resolve().parent / "data" / "leave_rules.yml"
@@ -59,6 +60,9 @@ class ProvincialRules(BaseModel):
     father: Rule
     parental: Rule | None = None
     third_child: Rule | None = None
+    entry: str | None = (
+        None  # the knowledge-base entry that states this version's days, if not the topic's own
+    )
 
     def covers(self, day: dt.date) -> bool:
         """True when a birth on `day` falls under this version."""
@@ -366,6 +370,20 @@ def format_leave_reply(
     if result.version != rules.provincial[0].doc:
         cites.append(_plan_citation(rules))
     return text + REVISION_NOTE, cites
+
+
+def rule_entry(query: LeaveQuery, *, rules: LeaveRules | None = None) -> str | None:
+    """The entry stating the rule a dated calculation applied, when that rule has its own entry (an earlier
+    version): 「2023年生的产假」 is answered by the pre-2025 rule, not by the current total."""
+    rules = rules or leave_rules()
+    start, end = query.birth_from, query.birth_to
+    day = query.birth_date or start
+    if day is None or query.miscarriage or query.babies is None:
+        return None
+    version = rules.version_on(day)
+    if version is None or (end is not None and rules.version_on(end) != version):
+        return None
+    return version.entry
 
 
 def _split_reply(

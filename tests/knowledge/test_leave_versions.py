@@ -150,3 +150,26 @@ def test_a_later_milestone_is_not_a_limit_of_the_birth_date() -> None:
     with fixed_today(D(2026, 12, 1)):
         query = parse_leave_query("2026年3月5号生的，满月后还能休产假吗")
     assert query is not None and query.bound == "" and query.birth_date == D(2026, 3, 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("宝宝是2019年6月出生的，当时产假一共多少天", "leave-births-before-2025-11-28"),
+        ("2024年3月10号生的老二，爸爸陪产假几天", "leave-births-before-2025-11-28"),
+        ("2026年4月1日生的，产假一共几天", "maternity-leave-total"),
+    ],
+)
+def test_a_dated_calculation_names_the_entry_of_the_rule_it_applied(text: str, first: str) -> None:
+    with fixed_today(D(2026, 12, 1)):
+        result = answer(text=text)
+    assert result.kind == "answer" and result.entry_ids[0] == first
+
+
+def test_every_rule_version_names_an_entry_that_exists() -> None:
+    from knowledge.leave import leave_rules
+    from knowledge.loader import load_knowledge
+
+    kb = load_knowledge()
+    named = [v.entry for v in leave_rules().provincial if v.entry]
+    assert named and all(kb.entry(e) is not None for e in named)
