@@ -255,18 +255,30 @@ def _entry_reply(kb: Knowledge, entry: Entry) -> Answer:
     return _reply(kb, entry)
 
 
-def _leave_answer(kb: Knowledge, query: LeaveQuery) -> Answer:
-    """A leave calculation with its rule's citation; the topic keeps the birth span for follow-ups."""
+def _leave_answer(kb: Knowledge, query: LeaveQuery, *, asked: str | None = None) -> Answer:
+    """A leave calculation with its rule's citation; the topic keeps the birth span for follow-ups.
+
+    entry_ids say what the reply answered: the entry of an earlier rule it applied, then the entry the
+    ranking read the question as when the calculation stands for it (the father's days of 「男方休几天」),
+    unless that is the plain total and the message states a case (双胞胎: the case entry is the answer).
+    """
     reply, cites = format_leave_reply(query)
     topic = _leave_topic(
         kb, difficult=query.difficult, babies=query.babies, miscarriage=query.miscarriage
     )
+    total = _leave_topic(kb, difficult=False, babies=1, miscarriage=False)
+    named = (
+        asked in CALCULATED_TOPICS
+        and not query.miscarriage
+        and not (asked == total and topic != total)
+    )
+    first = asked if named else topic
     return Answer(
         kind="answer",
         text=reply,
         sources=_sources(kb, cites),
         topic=_dated_topic(topic, query),
-        entry_ids=list(dict.fromkeys(e for e in (rule_entry(query), topic) if e)),
+        entry_ids=list(dict.fromkeys(e for e in (rule_entry(query), first, topic) if e)),
     )
 
 
@@ -398,7 +410,7 @@ def _answer(
     ):
         query = None
     if query:
-        return _leave_answer(kb, query)
+        return _leave_answer(kb, query, asked=decision.hits[0].entry.id if decision.hits else None)
     return _chosen(kb, decision, preferred_department)
 
 

@@ -158,9 +158,12 @@ def test_a_later_milestone_is_not_a_limit_of_the_birth_date() -> None:
         ("宝宝是2019年6月出生的，当时产假一共多少天", "leave-births-before-2025-11-28"),
         ("2024年3月10号生的老二，爸爸陪产假几天", "leave-births-before-2025-11-28"),
         ("2026年4月1日生的，产假一共几天", "maternity-leave-total"),
+        ("媳妇2026年5月生的，当爸爸的陪产假有几天", "paternity-leave"),
+        ("2026年2月生的双胞胎 产假一共多少天", "multiple-birth-leave"),
+        ("流产了男方有假吗", "miscarriage-leave"),
     ],
 )
-def test_a_dated_calculation_names_the_entry_of_the_rule_it_applied(text: str, first: str) -> None:
+def test_a_calculation_names_the_rule_and_the_question_it_answered(text: str, first: str) -> None:
     with fixed_today(D(2026, 12, 1)):
         result = answer(text=text)
     assert result.kind == "answer" and result.entry_ids[0] == first
