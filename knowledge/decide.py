@@ -455,7 +455,7 @@ def artefact_key() -> str:
         "scope.py",
     ):
         digest.update((Path(__file__).parent / module).read_bytes())
-    for name in ("scope.yml", "userdict.txt"):
+    for name in ("scope.yml", "userdict.txt", "synonyms.yml"):
         digest.update((Path(__file__).parent / "data" / name).read_bytes())
     digest.update(",".join(CANDIDATE_FEATURES + FEATURES).encode())
     return digest.hexdigest()[:16]
