@@ -41,14 +41,18 @@ def _first_department(text: str) -> str | None:
     return found[0][1] if found else None
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 9 open: under the learned decision (knowledge/decide.py) some cases of this test still rank another entry; measured, not hidden: see the stop-19 note",
-)
 @pytest.mark.parametrize(
     ("text", "intent", "department"),
     [
-        ("托育园收费项目从来不张贴公示，该找谁", None, "区市场监管局"),
+        pytest.param(
+            "托育园收费项目从来不张贴公示，该找谁",
+            None,
+            "区市场监管局",
+            marks=pytest.mark.xfail(
+                strict=False,
+                reason="known weakness (stop 24 note): the routing hint picks 区发改局 (pricing) over the fee-supervision entry",
+            ),
+        ),
         ("托管班价目表一直不公开 归哪个部门管呀", "ask_complaint_channel", "区市场监管局"),
         ("托儿所说饭菜全用有机蔬菜，其实根本不是，投诉哪个部门", None, "区市场监管局"),
         (
@@ -75,7 +79,15 @@ def _first_department(text: str) -> str | None:
         ("办托育有没有税收减免 找谁问", "ask_open_institution", "区税务局"),
         ("托育园的tax问题归哪个部门", None, "区税务局"),
         ("托育园重新装修 消防设计要改 由谁来审", None, "区住建局"),
-        ("托育机构的消防验收归哪个部门", "ask_open_institution", "区住建局"),
+        pytest.param(
+            "托育机构的消防验收归哪个部门",
+            "ask_open_institution",
+            "区住建局",
+            marks=pytest.mark.xfail(
+                strict=False,
+                reason="known weakness (stop 24 note): the fire-safety entry answers, naming the fire brigade before 区住建局",
+            ),
+        ),
         ("托育园保健室的卫生保健工作谁来指导", None, "区卫生健康局"),
         ("托育机构娃娃的体检记录没建 这种情况归谁管", "ask_department_duty", "区卫生健康局"),
         ("托育园老师掐孩子 找哪个部门", None, "市公安局仁和区分局"),

@@ -23,16 +23,11 @@ def test_preferred_department_picks_its_entry() -> None:
     assert result.sources and "区税务局" in result.sources[0].quote
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 9 open: under the learned decision (knowledge/decide.py) some cases of this test still rank another entry; measured, not hidden: see the stop-19 note",
-)
-def test_preferred_department_rescues_a_question_retrieval_cannot_place() -> None:
-    plain = answer(text="托育园路口那块歪歪扭扭的东西该派给谁")
+def test_preferred_department_answers_a_vague_question_with_that_department() -> None:
+    # retrieval alone now places this one too; the routing hint must keep it there
     routed = answer(
         text="托育园路口那块歪歪扭扭的东西该派给谁", preferred_department="区综合执法局"
     )
-    assert plain.kind != "answer" or "区综合执法局" not in plain.text
     assert routed.kind == "answer" and "区综合执法局" in routed.text
 
 
@@ -49,10 +44,6 @@ def test_preferred_department_does_not_touch_unrelated_text() -> None:
     assert result.kind == "out_of_scope"
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 9 open: under the learned decision (knowledge/decide.py) some cases of this test still rank another entry; measured, not hidden: see the stop-19 note",
-)
 def test_nlu_intent_moves_the_answer_towards_its_topic() -> None:
     result = answer(text="托育机构的早教怎么弄", intent="ask_parenting_guidance", confidence=0.9)
     assert result.kind == "answer"
@@ -60,15 +51,17 @@ def test_nlu_intent_moves_the_answer_towards_its_topic() -> None:
     assert entry is not None and "ask_parenting_guidance" in entry.intents
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 9 open: under the learned decision (knowledge/decide.py) some cases of this test still rank another entry; measured, not hidden: see the stop-19 note",
-)
 @pytest.mark.parametrize(
     "text",
     [
         "双胞胎母乳喂养，营养上有没有人指导一下",
-        "龙凤胎辅食怎么加 吃什么好",
+        pytest.param(
+            "龙凤胎辅食怎么加 吃什么好",
+            marks=pytest.mark.xfail(
+                strict=False,
+                reason="known weakness (stop 24 note): called out of scope (feeding advice reads as medical)",
+            ),
+        ),
         "三胞胎奶不够 喂养有啥服务",
         "双胎宝宝长得慢 营养跟不上咋办",
     ],
@@ -92,10 +85,6 @@ def test_leave_words_still_start_the_sum() -> None:
     assert query is not None and query.babies == 2
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 9 open: under the learned decision (knowledge/decide.py) some cases of this test still rank another entry; measured, not hidden: see the stop-19 note",
-)
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -105,7 +94,14 @@ def test_leave_words_still_start_the_sum() -> None:
         ("宝宝满月了 要去哪做体检", "child-health-checkups"),  # the newer, more specific entry
         ("42天检查在哪做啊", "child-health-checkups"),
         ("娃身高体重长得好不好 去哪查", "infant-health-services"),
-        ("儿保查体是啥 免费吗", "infant-health-services"),
+        pytest.param(
+            "儿保查体是啥 免费吗",
+            "infant-health-services",
+            marks=pytest.mark.xfail(
+                strict=False,
+                reason="known weakness (stop 24 note): the check-up entry, its close neighbour, ranks first",
+            ),
+        ),
         ("托育有几种托法", "service-types"),
         ("能不能只托半天 或者按小时托", "service-types"),
         ("临时托一下有没有这种形式", "service-types"),
@@ -130,8 +126,7 @@ def test_certificate_question_with_staff_intent_is_not_the_health_duty() -> None
 
 @pytest.mark.xfail(
     strict=False,
-    reason="issue 9 open: since the entry classifier (stop 23) 「出事了谁负责」 ranks the 安全第一责任人 entry "
-    "above 属地管理; measured, not hidden: see the stop-23 note",
+    reason="known weakness (stop 23 note): since the entry classifier 「出事了谁负责」 ranks the 安全第一责任人 entry above 属地管理",
 )
 def test_locality_question_answers_instead_of_asking_back() -> None:
     result = answer(text="属地管理的话 出事了谁负责", intent="ask_supervision", confidence=0.7)
