@@ -1,7 +1,8 @@
 """`make eval`: score every dev set of the dev.yml format (dev.yml, currency-dev.yml) on a fresh stack (or --url).
 
 Each file is scored on its own and reported under its name: add a new set to DEV_SETS (same format) or give
-`--set FILE` (repeatable). A set of another format gets its own scorer in SCORERS.
+`--set FILE` (repeatable). A set of another format gets its own scorer in SCORERS; a file of dialogues
+(dialogues-dev.yml, and our own held-out tests/e2e/data/dialogues-held-out.yml) is played by the dev set's runner.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ EVAL_DIR = next(
     ROOT.parent / "shared" / "eval",
 )
 DEV_SETS = ("dev.yml", "currency-dev.yml", "safety-dev.yml", "dialogues-dev.yml")
+# our own held-out conversations (issue 11), measured beside the dev sets and never tuned on
+OWN_SETS = (ROOT / "tests" / "e2e" / "data" / "dialogues-held-out.yml",)
 NUMBER = {n: re.compile(rf"(?<![0-9]){n}(?![0-9])") for n in ("110", "119", "120")}
 DEFAULT_SET = EVAL_DIR / "dev.yml"
 
@@ -201,13 +204,11 @@ def score_safety(target: Target, data: dict[str, Any], name: str, verbose: bool)
     return results
 
 
-def score_dialogues(
-    target: Target, data: dict[str, Any], name: str, verbose: bool
-) -> dict[str, Any]:
-    """Play the multi-turn conversations with the set's own runner (dialogues.py beside it)."""
-    print(f"\n######## {name} ########")
+def score_dialogues(target: Target, path: Path, verbose: bool) -> dict[str, Any]:
+    """Play the multi-turn conversations with the dev set's runner (../shared/eval/dialogues.py)."""
+    print(f"\n######## {path.name} ########")
     runner = EVAL_DIR / "dialogues.py"
-    command = [sys.executable, str(runner), str(EVAL_DIR / name), "--base", target.url]
+    command = [sys.executable, str(runner), str(path), "--base", target.url]
     done = subprocess.run([*command, *(["-v"] if verbose else [])], capture_output=True, text=True)
     lines = done.stdout.strip().splitlines()
     if verbose:
@@ -216,13 +217,15 @@ def score_dialogues(
     return {}
 
 
-# file name → scorer; files not listed use the dev.yml format
-SCORERS: dict[str, Any] = {"safety-dev.yml": score_safety, "dialogues-dev.yml": score_dialogues}
+# file name → scorer; files not listed use the dev.yml format, or the runner's when they hold dialogues
+SCORERS: dict[str, Any] = {"safety-dev.yml": score_safety}
 
 
 def score_file(target: Target, path: Path, verbose: bool) -> dict[str, Any]:
     """Score one evaluation file with the scorer of its format."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if "dialogues" in data:
+        return score_dialogues(target, path, verbose)
     scorer = SCORERS.get(path.name, score_dev_format)
     return scorer(target, data, path.name, verbose)
 
@@ -244,7 +247,10 @@ def main() -> None:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="list failures")
     args = parser.parse_args()
-    paths = args.set or [EVAL_DIR / name for name in DEV_SETS if (EVAL_DIR / name).is_file()]
+    paths = args.set or [
+        *(EVAL_DIR / name for name in DEV_SETS if (EVAL_DIR / name).is_file()),
+        *(p for p in OWN_SETS if p.is_file() and (EVAL_DIR / "dialogues.py").is_file()),
+    ]
     if not paths:
         parser.error(f"no evaluation files found in {EVAL_DIR}")
 
