@@ -81,6 +81,18 @@ _EN_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m} | {
 _EN_DATE = re.compile(
     r"\b(" + "|".join(sorted(_EN_MONTHS, key=len, reverse=True)) + r")\w*\s+(\d{4})\b", re.I
 )
+_EN_MONTH_WORD = r"(?P<mon>" + "|".join(sorted(_EN_MONTHS, key=len, reverse=True)) + r")\w*\.?"
+_EN_DAY_DATE = [  # 「5 May 2026」, 「May 5th, 2026」
+    re.compile(
+        r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+        + _EN_MONTH_WORD
+        + r",?\s+(?P<year>\d{4})\b",
+        re.I,
+    ),
+    re.compile(
+        r"\b" + _EN_MONTH_WORD + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})\b", re.I
+    ),
+]
 _MULTIPLE = [
     (re.compile(r"双胞胎|双胎|双生|龙凤胎|俩宝|两个宝宝同时|\btwins?\b"), 2),
     (re.compile(r"三胞胎|三胎一起|triplets?"), 3),
@@ -215,6 +227,18 @@ def birth_period(text: str, *, today: dt.date, due: bool = False) -> tuple[dt.da
     found = _YEAR_ONLY.search(text)
     if found:
         return _month_range(_year_of(found, today), 1, 12)
+    for pattern in _EN_DAY_DATE:
+        found = pattern.search(text)
+        if found:
+            try:
+                named = dt.date(
+                    int(found.group("year")),
+                    _EN_MONTHS[found.group("mon").lower()[:3]],
+                    int(found.group("day")),
+                )
+            except ValueError:
+                continue
+            return named, named
     found = _EN_DATE.search(text)
     if found:
         month = _EN_MONTHS[found.group(1).lower()[:3]]

@@ -176,3 +176,22 @@ def test_every_rule_version_names_an_entry_that_exists() -> None:
     kb = load_knowledge()
     named = [v.entry for v in leave_rules().provincial if v.entry]
     assert named and all(kb.entry(e) is not None for e in named)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("maternity leave days for a baby born on 5 May 2026", D(2026, 5, 5)),
+        ("baby born May 5th, 2026, how long is maternity leave", D(2026, 5, 5)),
+        ("paternity leave, son born on the 3rd of June 2025", D(2025, 6, 3)),
+    ],
+)
+def test_an_english_day_is_a_birth_date(text: str, day: dt.date) -> None:
+    query = parse_leave_query(text, today=TODAY)
+    assert query is not None and query.birth_date == day
+
+
+def test_an_impossible_english_day_falls_back_to_its_month() -> None:
+    query = parse_leave_query("born 31 February 2026, maternity leave?", today=TODAY)
+    assert query is not None and query.birth_date is None
+    assert (query.birth_from, query.birth_to) == (D(2026, 2, 1), D(2026, 2, 28))
