@@ -60,9 +60,8 @@ class ProvincialRules(BaseModel):
     father: Rule
     parental: Rule | None = None
     third_child: Rule | None = None
-    entry: str | None = (
-        None  # the knowledge-base entry that states this version's days, if not the topic's own
-    )
+    # the knowledge-base entry that states this version's days, when not the calculated topic's own
+    entry: str | None = None
 
     def covers(self, day: dt.date) -> bool:
         """True when a birth on `day` falls under this version."""
@@ -378,6 +377,7 @@ def rule_entry(query: LeaveQuery, *, rules: LeaveRules | None = None) -> str | N
     rules = rules or leave_rules()
     start, end = query.birth_from, query.birth_to
     day = query.birth_date or start
+    # no date, a miscarriage (national days only) or 多胞胎 without a number (answered under today's rule)
     if day is None or query.miscarriage or query.babies is None:
         return None
     version = rules.version_on(day)

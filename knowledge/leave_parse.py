@@ -78,10 +78,8 @@ _YEAR_ONLY = re.compile(_YEAR + r"\s*(?:的时候)?\s*(?:生|出生|生的|出�
 _EN_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m} | {
     m.lower(): i for i, m in enumerate(calendar.month_abbr) if m
 }
-_EN_DATE = re.compile(
-    r"\b(" + "|".join(sorted(_EN_MONTHS, key=len, reverse=True)) + r")\w*\s+(\d{4})\b", re.I
-)
 _EN_MONTH_WORD = r"(?P<mon>" + "|".join(sorted(_EN_MONTHS, key=len, reverse=True)) + r")\w*\.?"
+_EN_DATE = re.compile(r"\b" + _EN_MONTH_WORD + r"\s+(?P<year>\d{4})\b", re.I)  # 「March 2026」
 _EN_DAY_DATE = [  # 「5 May 2026」, 「May 5th, 2026」
     re.compile(
         r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
@@ -241,8 +239,8 @@ def birth_period(text: str, *, today: dt.date, due: bool = False) -> tuple[dt.da
             return named, named
     found = _EN_DATE.search(text)
     if found:
-        month = _EN_MONTHS[found.group(1).lower()[:3]]
-        return _month_range(int(found.group(2)), month, month)
+        month = _EN_MONTHS[found.group("mon").lower()[:3]]
+        return _month_range(int(found.group("year")), month, month)
     found = _BARE_MONTH.search(text)
     if found and 1 <= int(found.group("month")) <= 12:
         month = int(found.group("month"))
