@@ -332,12 +332,10 @@ def format_leave_reply(
             f"{_earlier_note(rules, today, query)}{twins.basis}"
         )
         return text + REVISION_NOTE, [*twins.citations, _plan_citation(rules)]
-    start, end = query.birth_from, query.birth_to
-    if start and end and start != end:
-        first, last = rules.version_on(start), rules.version_on(end)
-        if first is not None and last is not None and first.doc != last.doc:
-            return _split_reply(query, rules, last)
-    day = query.birth_date or start
+    newer = _straddled(query, rules)
+    if newer is not None:
+        return _split_reply(query, rules, newer)
+    day = query.birth_date or query.birth_from
     result = compute_leave(
         birth_date=query.birth_date,
         difficult=query.difficult,
@@ -375,15 +373,21 @@ def rule_entry(query: LeaveQuery, *, rules: LeaveRules | None = None) -> str | N
     """The entry stating the rule a dated calculation applied, when that rule has its own entry (an earlier
     version): 「2023年生的产假」 is answered by the pre-2025 rule, not by the current total."""
     rules = rules or leave_rules()
-    start, end = query.birth_from, query.birth_to
-    day = query.birth_date or start
+    day = query.birth_date or query.birth_from
     # no date, a miscarriage (national days only) or 多胞胎 without a number (answered under today's rule)
-    if day is None or query.miscarriage or query.babies is None:
+    if day is None or query.miscarriage or query.babies is None or _straddled(query, rules):
         return None
     version = rules.version_on(day)
-    if version is None or (end is not None and rules.version_on(end) != version):
+    return version.entry if version else None
+
+
+def _straddled(query: LeaveQuery, rules: LeaveRules) -> ProvincialRules | None:
+    """The newer version when the stated birth span straddles a change of rule (both results are given)."""
+    start, end = query.birth_from, query.birth_to
+    if not (start and end and start != end):
         return None
-    return version.entry
+    first, last = rules.version_on(start), rules.version_on(end)
+    return last if first is not None and last is not None and first.doc != last.doc else None
 
 
 def _split_reply(

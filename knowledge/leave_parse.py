@@ -208,6 +208,11 @@ def _year_of(match: re.Match[str], today: dt.date) -> int:
     return today.year + _YEAR_WORDS[match.group("yword")]
 
 
+def _en_month(found: re.Match[str]) -> int:
+    """The month number of an English month word (「Sept.」 and 「September」 alike)."""
+    return _EN_MONTHS[found.group("mon").lower()[:3]]
+
+
 def birth_period(text: str, *, today: dt.date, due: bool = False) -> tuple[dt.date, dt.date] | None:
     """The day or span a birth (or due) date names: 2025年11月29日, 2022年3月, 前年冬天, 明年开春, Feb 2027."""
     text = _SHORT_YEAR.sub(lambda m: f"20{m.group(1)}年", text)
@@ -229,17 +234,13 @@ def birth_period(text: str, *, today: dt.date, due: bool = False) -> tuple[dt.da
         found = pattern.search(text)
         if found:
             try:
-                named = dt.date(
-                    int(found.group("year")),
-                    _EN_MONTHS[found.group("mon").lower()[:3]],
-                    int(found.group("day")),
-                )
+                named = dt.date(int(found.group("year")), _en_month(found), int(found.group("day")))
             except ValueError:
                 continue
             return named, named
     found = _EN_DATE.search(text)
     if found:
-        month = _EN_MONTHS[found.group("mon").lower()[:3]]
+        month = _en_month(found)
         return _month_range(int(found.group("year")), month, month)
     found = _BARE_MONTH.search(text)
     if found and 1 <= int(found.group("month")) <= 12:

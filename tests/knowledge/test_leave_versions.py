@@ -9,7 +9,8 @@ import pytest
 
 from knowledge.answer import answer
 from knowledge.clock import fixed_today
-from knowledge.leave import compute_leave, format_leave_reply, parse_leave_query
+from knowledge.leave import compute_leave, format_leave_reply, leave_rules, parse_leave_query
+from knowledge.loader import load_knowledge
 
 D = dt.date
 # (birth date, Sichuan extension, 男方护理假, 育儿假 per parent a year, third-child option, version)
@@ -170,9 +171,6 @@ def test_a_calculation_names_the_rule_and_the_question_it_answered(text: str, fi
 
 
 def test_every_rule_version_names_an_entry_that_exists() -> None:
-    from knowledge.leave import leave_rules
-    from knowledge.loader import load_knowledge
-
     kb = load_knowledge()
     named = [v.entry for v in leave_rules().provincial if v.entry]
     assert named and all(kb.entry(e) is not None for e in named)
