@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -14,6 +15,8 @@ import httpx
 
 from api.config import Settings
 from api.errors import EngineUnavailable
+from knowledge.embed import recent
+from knowledge.text import normalize
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +37,24 @@ class FlowState:
     def asks_for_account(self) -> bool:
         """The complaint form is asking what happened: any account, dangerous or not, is the answer."""
         return self.form == "complaint_form" and self.requested_slot == "complaint_text"
+
+
+# The metadata key the engine's intent classifier reads (bot/components/intent_classifier.GIVEN_VECTOR).
+GIVEN_VECTOR = "e5_query"
+
+
+def given_vector(text: str) -> dict[str, Any]:
+    """The message's e5 vector the emergency check already computed, for the engine to reuse, or nothing.
+
+    The engine uses it only when `text` is exactly the text its own pipeline embeds, so the intent it reads
+    is unchanged; it saves one embedding (the largest single cost of a turn) and is dropped before the
+    message is stored."""
+    norm = normalize(text)
+    vector = recent(norm)
+    if vector is None:
+        return {}
+    packed = base64.b64encode(vector.astype("<f4").tobytes()).decode("ascii")
+    return {GIVEN_VECTOR: {"text": norm, "e5": packed}}
 
 
 MODE_FULL = "engine"
@@ -110,9 +131,10 @@ class EngineClient:
         The REST channel webhook is not behind Rasa's --auth-token (only the HTTP API is), so no
         token is sent here; the engine listens on 127.0.0.1 only."""
         url = f"{self.settings.rasa_url}/webhooks/rest/webhook"
+        metadata = {**(metadata or {}), **given_vector(text)}
         try:
             response = await self._client.post(
-                url, json={"sender": sender_id, "message": text, "metadata": metadata or {}}
+                url, json={"sender": sender_id, "message": text, "metadata": metadata}
             )
         except httpx.HTTPError as error:
             logger.warning("engine unreachable: %s", type(error).__name__)

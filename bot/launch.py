@@ -80,6 +80,10 @@ def main(argv: list[str]) -> int:
     if which == "rasa":
         from rasa.__main__ import main as rasa_main
 
+        from bot.fastpath import apply
+
+        apply()
+
         sys.argv = ["rasa", *rest]
         rasa_main()
     else:

@@ -104,6 +104,12 @@ def cached(texts: list[str], *, kind: Literal["query", "passage"]) -> np.ndarray
     return np.stack([known[t] for t in texts]) if texts else np.zeros((0, DIM), np.float32)
 
 
+def recent(text: str) -> np.ndarray | None:
+    """The vector of a message embedded lately (by the emergency check, say), or None; never embeds."""
+    with _LOCK:
+        return _RECENT.get(text)
+
+
 def embed_query(text: str) -> np.ndarray:
     """One message's vector (384,)."""
     return embed_queries([text])[0]

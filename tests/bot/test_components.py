@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
+import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -12,7 +14,13 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.components.entity_ruler import SpacyEntityRuler
-from bot.components.intent_classifier import EmbeddingIntentClassifier
+from bot.components.intent_classifier import (
+    GIVEN_VECTOR,
+    EmbeddingIntentClassifier,
+    embed,
+    given_vector,
+    vectors_of,
+)
 from bot.components.normalizer import ChineseNormalizer, normalize_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,3 +119,55 @@ def test_intent_classifier_without_a_trained_model_sets_no_intent(tmp_path: Path
     message = Message.build(text="你好")
     untrained.process([message])
     assert message.get("intent") is None
+
+
+def _packed(vector: np.ndarray) -> str:
+    return base64.b64encode(vector.astype("<f4").tobytes()).decode("ascii")
+
+
+def _with_vector(text: str, given: dict[str, object]) -> Message:
+    return Message(data={"text": text, "metadata": {"channel": "web", GIVEN_VECTOR: given}})
+
+
+def test_the_gateways_vector_of_the_same_text_is_used_and_removed_from_the_metadata() -> None:
+    text = "明天要带伞吗"
+    own = embed([text])[0]
+    message = _with_vector(text, {"text": text, "e5": _packed(own)})
+    rows = vectors_of([message, Message(data={"text": "晚饭做点啥"})])
+    assert np.array_equal(rows[0], own)
+    assert np.allclose(rows[1], embed(["晚饭做点啥"])[0])
+    assert message.get("metadata") == {"channel": "web"}  # never reaches the tracker store
+
+
+def test_a_vector_the_engine_would_use_decides_the_intent(tmp_path: Path) -> None:
+    """The vector is really read: another sentence's vector under this text moves the reading."""
+    loaded = _classifier(tmp_path)
+    text = "今天会下雨吗"
+    honest = _with_vector(text, {"text": text, "e5": _packed(embed([text])[0])})
+    swapped = _with_vector(text, {"text": text, "e5": _packed(embed(["推荐一家面馆"])[0])})
+    for message in (honest, swapped):
+        JiebaTokenizer.create(JiebaTokenizer.get_default_config(), None, None, None).process(
+            [message]
+        )  # type: ignore[arg-type]
+    loaded.process([honest, swapped])
+    assert honest.get("intent")["confidence"] > swapped.get("intent")["confidence"] or (
+        honest.get("intent")["name"] != swapped.get("intent")["name"]
+    )
+
+
+def test_a_vector_of_another_text_or_malformed_is_ignored() -> None:
+    text = "外面冷不冷"
+    other = _packed(embed(["中午吃什么好"])[0])
+    for given in (
+        {"text": "外面冷不冷吗", "e5": other},  # the gateway embedded a different text
+        {"text": text, "e5": "not base64!"},
+        {"text": text, "e5": _packed(np.zeros(10))},  # wrong size
+        {"text": text, "e5": _packed(np.full(384, np.nan))},
+        {"text": text},
+    ):
+        message = _with_vector(text, given)
+        assert given_vector(message) is None
+        assert GIVEN_VECTOR not in message.get("metadata")
+    assert np.allclose(
+        vectors_of([_with_vector(text, {"text": "x", "e5": other})])[0], embed([text])[0]
+    )
