@@ -58,6 +58,7 @@ def nlu_request(tracker: Tracker) -> dict[str, Any]:
             for e in (message.get("entities") or [])
         ],
         "context": {"topic": tracker.get_slot("topic")},
+        "sender_id": tracker.sender_id,
     }
 
 

@@ -357,6 +357,19 @@ def _several(questions: list[str], *, context: Mapping[str, Any] | None, **hints
     )
 
 
+def joined_reading(prev: Entry, text: str) -> str:
+    """The message read against the previous answer's topic (the second reading of `_answer`)."""
+    return f"{prev.title} {text}"
+
+
+def read_ahead(*, text: str, topic: str | None) -> None:
+    """Start the second reading's embedding of a one-question message now (the gateway calls this while
+    the engine reads the message), so the answer finds it done; a wrong guess only costs the work."""
+    prev = load_knowledge().entry(_split_topic(topic or "")[0]) if topic else None
+    if prev is not None and len(split_questions(text)) < 2:
+        decider().embed_ahead(joined_reading(prev, text))
+
+
 def _answer(
     *,
     text: str,
@@ -384,7 +397,7 @@ def _answer(
         # message that stands on its own keeps its own reading and one that leans on the last answer
         # (「大的两岁小的刚满月 这个假是按娃儿个数算的吗」 after 育儿假) is read with it; out of scope and
         # no follow-up stays so
-        joined = decider().decide(f"{prev.title} {text}", without=prev.id, **search)
+        joined = decider().decide(joined_reading(prev, text), without=prev.id, **search)
         joined.hits = (
             _followup_hits(prev, decision.hits, joined.hits)
             if followup

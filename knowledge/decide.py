@@ -28,7 +28,7 @@ import numpy as np
 
 from knowledge.artefact import load_or_fit
 from knowledge.dense import CLASSIFIER_C, DenseIndex, EntryClassifier, entry_text, fit_classifier
-from knowledge.embed import cache_dir, cached, embed_query
+from knowledge.embed import cache_dir, cached, embed_ahead, embed_query
 from knowledge.loader import load_knowledge
 from knowledge.meaning import meaningless
 from knowledge.models import ScoredEntry
@@ -195,6 +195,10 @@ class Decider:
             (p, label) for p, label in zip(proba, LABELS, strict=True) if label != "out_of_scope"
         ]
         return max(others)[1]
+
+    def embed_ahead(self, text: str) -> None:
+        """Start embedding text as `decide` will read it (knowledge.embed.embed_ahead)."""
+        embed_ahead(readable(text))
 
     def decide(self, text: str, **search: Any) -> Decision:
         """Rank the entries for text and decide what to do with them."""

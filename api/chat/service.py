@@ -10,6 +10,8 @@ from api.chat.schemas import ChatMessage, ChatResponse
 from api.config import Settings
 from api.engine import EngineClient
 from api.errors import EngineUnavailable
+from api.readahead import TOPICS
+from knowledge.answer import read_ahead
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +58,8 @@ async def _engine_turn(
     *, engine: EngineClient, settings: Settings, sender_id: str, text: str, channel: str
 ) -> ChatResponse:
     """One ordinary turn through the engine; EngineUnavailable says which part failed."""
+    # the answer's second reading (against the last topic) is embedded on the other core meanwhile
+    read_ahead(text=text, topic=TOPICS.get(sender_id))
     raw = await engine.send(sender_id=sender_id, text=text, metadata={"channel": channel})
     response = to_response(raw)
     if not response.messages:

@@ -29,6 +29,8 @@ class AnswerRequest(BaseModel):
     intent_ranking: list[RankedIntent] = []
     entities: list[EntityIn] = []
     context: dict[str, str | None] = {}
+    # the conversation (Rasa's sender id): lets the app remember its topic to work ahead next turn
+    sender_id: str | None = Field(default=None, max_length=200)
 
 
 class AnswerPart(BaseModel):

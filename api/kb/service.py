@@ -22,6 +22,7 @@ from api.kb.schemas import (
     SourcesOverview,
     SourceStatus,
 )
+from api.readahead import TOPICS
 from knowledge import workdays
 from knowledge.answer import answer as decide
 from knowledge.clock import today
@@ -153,6 +154,7 @@ def answer(*, request: AnswerRequest, settings: Settings) -> AnswerRead:
         ranking=ranking,
         preferred_department=routing.department if routing else None,
     )
+    TOPICS.remember(request.sender_id, result.topic)
     fill = _Keep({"hotline": settings.hotline, "hotline_name": settings.hotline_name})
     data = result.model_dump(exclude={"question"})
     data["text"] = data["text"].format_map(fill)

@@ -38,3 +38,41 @@ def test_the_recent_cache_stays_bounded(monkeypatch) -> None:
     assert len(embed._RECENT) <= 6
     embed.embed_query("最后一个")
     assert len(embed._RECENT) == 3
+
+
+def test_a_message_embedded_ahead_is_embedded_once_and_alike(monkeypatch) -> None:
+    calls: list[list[str]] = []
+    real = embed._model()
+
+    class Counting:
+        def query(self, texts: list[str]) -> np.ndarray:
+            calls.append(list(texts))
+            return real.query(texts)
+
+    monkeypatch.setattr(embed, "_model", lambda: Counting())
+    text = "家里老人带娃 社区有没有临时托管"
+    embed.embed_ahead(text)
+    embed.embed_ahead(text)  # already on its way: not started twice
+    vector = embed.embed_query(text)  # waits for the one ahead instead of embedding again
+    assert calls == [[text]]
+    assert np.allclose(vector, np.asarray(real.query([text]), dtype=np.float32)[0], atol=1e-5)
+    assert embed.recent(text) is not None
+    embed.embed_ahead(text)  # known: nothing to do
+    assert calls == [[text]]
+
+
+def test_a_failed_embedding_ahead_is_retried_by_the_one_who_needs_it(monkeypatch) -> None:
+    real = embed._model()
+    failing = {"left": 1}
+
+    class Flaky:
+        def query(self, texts: list[str]) -> np.ndarray:
+            if failing["left"]:
+                failing["left"] -= 1
+                raise RuntimeError("engine hiccup")
+            return real.query(texts)
+
+    monkeypatch.setattr(embed, "_model", lambda: Flaky())
+    text = "托育机构晚上几点关门"
+    embed.embed_ahead(text)
+    assert embed.embed_query(text).shape == (embed.DIM,)
