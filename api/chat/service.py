@@ -54,12 +54,20 @@ async def _turn(
     return await degraded.kb_turn_async(text=text, settings=settings)
 
 
+def _work_ahead(*, sender_id: str, text: str) -> None:
+    """Start the answer's second reading (against the last topic) on the other core while the engine reads
+    the message; it only saves time, so a failure here never costs the turn."""
+    try:
+        read_ahead(text=text, topic=TOPICS.get(sender_id))
+    except Exception as error:  # an optimisation must not fail a family's turn
+        logger.warning("chat: read-ahead skipped (%s)", type(error).__name__)
+
+
 async def _engine_turn(
     *, engine: EngineClient, settings: Settings, sender_id: str, text: str, channel: str
 ) -> ChatResponse:
     """One ordinary turn through the engine; EngineUnavailable says which part failed."""
-    # the answer's second reading (against the last topic) is embedded on the other core meanwhile
-    read_ahead(text=text, topic=TOPICS.get(sender_id))
+    _work_ahead(sender_id=sender_id, text=text)
     raw = await engine.send(sender_id=sender_id, text=text, metadata={"channel": channel})
     response = to_response(raw)
     if not response.messages:
