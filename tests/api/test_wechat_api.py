@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
+from api.engine import GIVEN_VECTOR
 from tests.api.test_wechat_fakes import (  # noqa: F401 - fixtures
     TOKEN,
     Harness,
@@ -86,6 +87,10 @@ def test_plaintext_message_gets_an_xml_reply_with_the_answer_and_one_line_citati
     assert "给予男方护理假20天" not in content  # no long quotes
     call = h.engine.calls[-1]
     assert call["sender"] == f"wx:{openid}"
+    vector = call["metadata"].pop(
+        GIVEN_VECTOR
+    )  # the emergency check's vector, for the engine to reuse
+    assert vector["text"] == "陪产假几天"
     assert call["metadata"] == {"channel": "wechat"}
 
 
