@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from knowledge import embed
 
@@ -16,17 +17,24 @@ def test_batches_match_single_messages_and_are_unit_length() -> None:
     assert np.allclose(batch[1], embed.embed_query("托班收几岁的孩子"))
 
 
-def test_a_recent_message_is_not_embedded_again(monkeypatch) -> None:
-    embed.embed_query("孩子发烧了去哪里看")
-    calls: list[list[str]] = []
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The batches the C engine is asked to embed from here on (the real engine still answers)."""
+    seen: list[list[str]] = []
     real = embed._model()
 
     class Counting:
         def query(self, texts: list[str]) -> np.ndarray:
-            calls.append(list(texts))
+            seen.append(list(texts))
             return real.query(texts)
 
     monkeypatch.setattr(embed, "_model", lambda: Counting())
+    return seen
+
+
+def test_a_recent_message_is_not_embedded_again(calls: list[list[str]]) -> None:
+    embed.embed_query("孩子发烧了去哪里看")
+    calls.clear()
     embed.embed_queries(["孩子发烧了去哪里看", "社区有没有托育点"])
     assert calls == [["社区有没有托育点"]]
 
@@ -40,25 +48,17 @@ def test_the_recent_cache_stays_bounded(monkeypatch) -> None:
     assert len(embed._RECENT) == 3
 
 
-def test_a_message_embedded_ahead_is_embedded_once_and_alike(monkeypatch) -> None:
-    calls: list[list[str]] = []
-    real = embed._model()
-
-    class Counting:
-        def query(self, texts: list[str]) -> np.ndarray:
-            calls.append(list(texts))
-            return real.query(texts)
-
-    monkeypatch.setattr(embed, "_model", lambda: Counting())
+def test_a_message_embedded_ahead_is_embedded_once_and_alike(calls: list[list[str]]) -> None:
     text = "家里老人带娃 社区有没有临时托管"
     embed.embed_ahead(text)
     embed.embed_ahead(text)  # already on its way: not started twice
     vector = embed.embed_query(text)  # waits for the one ahead instead of embedding again
     assert calls == [[text]]
-    assert np.allclose(vector, np.asarray(real.query([text]), dtype=np.float32)[0], atol=1e-5)
     assert embed.recent(text) is not None
     embed.embed_ahead(text)  # known: nothing to do
     assert calls == [[text]]
+    alone = np.asarray(embed._model().query([text]), dtype=np.float32)[0]  # a direct call, last
+    assert np.allclose(vector, alone, atol=1e-5)
 
 
 def test_a_failed_embedding_ahead_is_retried_by_the_one_who_needs_it(monkeypatch) -> None:
