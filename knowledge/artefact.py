@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -27,9 +29,23 @@ def load_or_fit(path: Path, fit: Callable[[], T], *, what: str) -> T:
             return found
         except (OSError, pickle.UnpicklingError, AttributeError, EOFError):
             logger.warning("%s cache unreadable, refitting", what)
+    logger.info("fitting the %s (once per change of its data; can take a few minutes)…", what)
+    started = time.monotonic()
     fitted = fit()
+    logger.info("%s fitted in %.0f s", what, time.monotonic() - started)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     with tmp.open("wb") as handle:
         pickle.dump(fitted, handle)
     tmp.replace(path)
     return fitted
+
+
+def show_progress() -> None:
+    """Print the fitting lines on stdout, indented under `make run`'s stage: a first fit takes minutes."""
+    if any(getattr(h, "name", "") == "progress" for h in logger.handlers):
+        return
+    handler = logging.StreamHandler(sys.stdout)
+    handler.set_name("progress")
+    handler.setFormatter(logging.Formatter("      %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)

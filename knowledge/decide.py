@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from knowledge.artefact import load_or_fit
+from knowledge.artefact import load_or_fit, show_progress
 from knowledge.dense import CLASSIFIER_C, DenseIndex, EntryClassifier, entry_text, fit_classifier
 from knowledge.embed import cache_dir, cached, embed_ahead, embed_query
 from knowledge.loader import load_knowledge
@@ -498,6 +498,7 @@ def main(argv: list[str]) -> int:
     if argv[:1] != ["build"]:
         print("usage: python -m knowledge.decide build", file=sys.stderr)
         return 2
+    show_progress()
     fitted = decider()
     print(f"decision model: {fitted.model_name}, artefact {artefact_path().name}")
     for key, value in fitted.cv.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from knowledge.artefact import show_progress
 from knowledge.safety.evaluate import report, score, score_file
 
 
@@ -15,6 +16,7 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"build", "evaluate"}:
         print(__doc__)
         return 2
+    show_progress()
     model()
     held = held_out_model()
     if argv[0] == "build":

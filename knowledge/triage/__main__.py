@@ -10,6 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from knowledge.artefact import show_progress
+
 
 def main(argv: list[str]) -> int:
     """Dispatch build / evaluate."""
@@ -29,6 +31,7 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"build", "evaluate"}:
         print(__doc__)
         return 2
+    show_progress()
     shipped = model()
     held = held_out_model()
     if argv[0] == "build":

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from knowledge.artefact import load_or_fit
+import pytest
+
+from knowledge.artefact import load_or_fit, show_progress
 
 
 def test_fits_once_then_loads_and_refits_an_unreadable_file(tmp_path: Path) -> None:
@@ -20,3 +22,16 @@ def test_fits_once_then_loads_and_refits_an_unreadable_file(tmp_path: Path) -> N
     path.write_bytes(b"not a pickle")
     assert load_or_fit(path, fit, what="thing") == {"weights": 2}
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_a_first_fit_says_so_on_stdout_and_a_load_says_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    show_progress()
+    show_progress()  # once is enough: the lines are not doubled
+    load_or_fit(tmp_path / "slow.pkl", lambda: 42, what="test model")
+    printed = capsys.readouterr().out.splitlines()
+    assert [line.split("(")[0].strip() for line in printed][:1] == ["fitting the test model"]
+    assert len(printed) == 2 and "fitted in" in printed[1]
+    assert load_or_fit(tmp_path / "slow.pkl", lambda: 0, what="test model") == 42
+    assert capsys.readouterr().out == ""
