@@ -42,7 +42,7 @@ def load_or_fit(path: Path, fit: Callable[[], T], *, what: str) -> T:
 
 def show_progress() -> None:
     """Print the fitting lines on stdout, indented under `make run`'s stage: a first fit takes minutes."""
-    if any(getattr(h, "name", "") == "progress" for h in logger.handlers):
+    if any(h.get_name() == "progress" for h in logger.handlers):
         return
     handler = logging.StreamHandler(sys.stdout)
     handler.set_name("progress")

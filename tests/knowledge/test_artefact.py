@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
+from knowledge import artefact
 from knowledge.artefact import load_or_fit, show_progress
+
+
+@pytest.fixture
+def progress(monkeypatch: pytest.MonkeyPatch) -> None:
+    """show_progress' handler and level for one test only (its stream is this test's captured stdout)."""
+    monkeypatch.setattr(artefact.logger, "handlers", [])
+    monkeypatch.setattr(artefact.logger, "level", artefact.logger.level)
 
 
 def test_fits_once_then_loads_and_refits_an_unreadable_file(tmp_path: Path) -> None:
@@ -25,7 +33,7 @@ def test_fits_once_then_loads_and_refits_an_unreadable_file(tmp_path: Path) -> N
 
 
 def test_a_first_fit_says_so_on_stdout_and_a_load_says_nothing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], progress: None
 ) -> None:
     show_progress()
     show_progress()  # once is enough: the lines are not doubled
