@@ -9,8 +9,8 @@ APP    := .venv
 EPY    := $(ENGINE)/bin/python
 APY    := $(APP)/bin/python
 MODEL  := models/tuoyu.tar.gz
-# endpoints*.yml, credentials.yml, launch.py and fastpath.py (how the engine starts) are runtime, not training data: editing them never retrains
-TRAIN_INPUTS := config.yml $(shell find bot data/nlu -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) ! -name 'endpoints*.yml' ! -name 'credentials.yml' ! -name 'launch.py' ! -name 'fastpath.py' 2>/dev/null | sort)
+# endpoints*.yml, credentials.yml, launch.py, fastpath.py and tracker_store.py (how the engine runs) are runtime, not training data: editing them never retrains
+TRAIN_INPUTS := config.yml $(shell find bot data/nlu -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) ! -name 'endpoints*.yml' ! -name 'credentials.yml' ! -name 'launch.py' ! -name 'fastpath.py' ! -name 'tracker_store.py' 2>/dev/null | sort)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export RASA_TELEMETRY_ENABLED ?= false
 # Readable logs: Rasa 3.6 pulls in libraries that print deprecation warnings on every start.

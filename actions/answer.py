@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
+from rasa_sdk.events import EventType, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.app_client import AppClient, AppUnavailable
@@ -18,6 +18,10 @@ from actions.payload import nlu_request, relay, send_unavailable
 
 class ActionAnswerPolicy(Action):
     """Answer a policy question from the knowledge base, with its sources."""
+
+    # Outside a form an answer ends the turn (every rule and story says so), so the engine is told to
+    # listen rather than asked to predict it: one policy run less per turn. A form's turn goes on.
+    ends_turn = True
 
     def name(self) -> str:
         return "action_answer_policy"
@@ -35,11 +39,17 @@ class ActionAnswerPolicy(Action):
             return []
         relay(dispatcher, answer)
         topic = answer.get("topic")
-        return [SlotSet("topic", topic)] if topic else []
+        listen = self.ends_turn and not (tracker.active_loop or {}).get("name")
+        return [
+            *([SlotSet("topic", topic)] if topic else []),
+            *([FollowupAction("action_listen")] if listen else []),
+        ]
 
 
 class ActionUnexpectedTurn(ActionAnswerPolicy):
     """Core fallback: the message is still answered (the app decides answer, clarify, out of scope or a human)."""
+
+    ends_turn = False  # the turn is taken out of the history; the policies say what comes next
 
     def name(self) -> str:
         return "action_unexpected_turn"

@@ -192,8 +192,8 @@ def fingerprint(examples: list[Example]) -> str:
     return digest.hexdigest()[:16]
 
 
-def load_or_fit(examples: list[Example]) -> Model:
-    """The cached artefact for these examples, or a new fit saved for next time."""
+def load_or_fit(examples: list[Example], *, what: str = "safety model") -> Model:
+    """The cached artefact for these examples, or a new fit saved for next time (`what` names it in the log)."""
     path = cache_dir() / f"safety-{fingerprint(examples)}.pkl"
 
     def fitted() -> Model:
@@ -203,4 +203,4 @@ def load_or_fit(examples: list[Example]) -> Model:
         )
         return model
 
-    return load_or_fit_artefact(path, fitted, what="safety model")
+    return load_or_fit_artefact(path, fitted, what=what)

@@ -46,7 +46,7 @@ def model() -> Model:
 def held_out_model() -> Model:
     """The same detector fitted on the train split only: what `make eval` scores the held-out part with."""
     train, _ = split()
-    return load_or_fit(train)
+    return load_or_fit(train, what="held-out safety model (for the figures)")
 
 
 def decide(text: str, proba: np.ndarray, threshold: float) -> SafetyResult:

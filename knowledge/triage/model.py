@@ -545,7 +545,7 @@ def fingerprint(items: list[LabelledComplaint]) -> str:
     return digest.hexdigest()[:16]
 
 
-def load_or_fit(items: list[LabelledComplaint]) -> Model:
+def load_or_fit(items: list[LabelledComplaint], *, what: str = "triage model") -> Model:
     """The cached artefact for these items (var/cache/triage-<hash>.pkl), or a new fit saved."""
     path = cache_dir() / f"triage-{fingerprint(items)}.pkl"
 
@@ -559,7 +559,7 @@ def load_or_fit(items: list[LabelledComplaint]) -> Model:
         )
         return model
 
-    return load_or_fit_artefact(path, fitted, what="triage model")
+    return load_or_fit_artefact(path, fitted, what=what)
 
 
 @lru_cache(maxsize=1)
@@ -576,4 +576,4 @@ def held_out_model() -> Model:
     from knowledge.triage.data import split
 
     train, _ = split()
-    return load_or_fit(list(train))
+    return load_or_fit(list(train), what="held-out triage model (for the figures)")

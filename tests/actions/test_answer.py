@@ -114,3 +114,33 @@ async def test_a_question_right_after_the_offer_is_answered(app_env, dispatcher)
     tracker = _after_offer("男方陪产假有几天", "ask_paternity_leave")
     await ActionAnswerPolicy().run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["custom"]["kind"] == "answer"
+
+
+@pytest.mark.asyncio
+async def test_an_answer_outside_a_form_ends_the_turn(app_env, dispatcher, make_tracker) -> None:
+    events = await ActionAnswerPolicy().run(
+        dispatcher, make_tracker("托班一般收多大的孩子", "ask_service_types"), {}
+    )
+    assert events[-1] == {"event": "followup", "name": "action_listen", "timestamp": None}
+
+
+@pytest.mark.asyncio
+async def test_an_answer_inside_a_form_lets_the_form_go_on(
+    app_env, dispatcher, make_tracker
+) -> None:
+    tracker = make_tracker(
+        "插一句 社区托育点归谁管", "ask_community_childcare", active_loop={"name": "complaint_form"}
+    )
+    events = await ActionAnswerPolicy().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["custom"]["kind"] == "answer"
+    assert not any(e.get("event") == "followup" for e in events)
+
+
+@pytest.mark.asyncio
+async def test_a_core_fallback_leaves_the_next_step_to_the_policies(
+    app_env, dispatcher, make_tracker
+) -> None:
+    events = await ActionUnexpectedTurn().run(
+        dispatcher, make_tracker("孩子两岁半了 护理假还能休吗", "ask_paternity_leave"), {}
+    )
+    assert not any(e.get("event") == "followup" for e in events)
