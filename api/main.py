@@ -44,6 +44,7 @@ from knowledge import workdays
 from knowledge.clock import today
 from knowledge.complaint_opener import model as opener_model
 from knowledge.decide import warm as warm_answers
+from knowledge.embed import warm as warm_embedder
 from knowledge.safety import model as safety_model
 from knowledge.triage.model import model as triage_model
 
@@ -64,6 +65,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     await asyncio.to_thread(triage_model)
     # the answer decision (hybrid retrieval + trained model) is loaded, or fitted once, likewise
     await asyncio.to_thread(warm_answers)
+    # both embedder handles (the message's and the read-ahead's) are loaded before the first message
+    await asyncio.to_thread(warm_embedder)
     yield
     await app.state.engine.aclose()
 

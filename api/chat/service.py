@@ -25,6 +25,8 @@ async def converse(
     *, engine: EngineClient, settings: Settings, sender_id: str, text: str, channel: str = "web"
 ) -> ChatResponse:
     """Safety first, then the engine; while the engine cannot answer, the knowledge base does."""
+    # the answer's second reading starts now, on the other core beside the emergency check's embedding
+    _work_ahead(sender_id=sender_id, text=text)
     result = await safety.assess(text)
     if result.is_emergency and result.confidence >= safety.CERTAIN:
         if not await engine.watch.usable():  # the advice alone, the conversation untouched
@@ -55,8 +57,8 @@ async def _turn(
 
 
 def _work_ahead(*, sender_id: str, text: str) -> None:
-    """Start the answer's second reading (against the last topic) on the other core while the engine reads
-    the message; it only saves time, so a failure here never costs the turn."""
+    """Start the answer's second reading (against the last topic) on the other core while the emergency
+    check and the engine read the message; it only saves time, so a failure here never costs the turn."""
     try:
         read_ahead(text=text, topic=TOPICS.get(sender_id))
     except Exception as error:  # an optimisation must not fail a family's turn
@@ -67,7 +69,6 @@ async def _engine_turn(
     *, engine: EngineClient, settings: Settings, sender_id: str, text: str, channel: str
 ) -> ChatResponse:
     """One ordinary turn through the engine; EngineUnavailable says which part failed."""
-    _work_ahead(sender_id=sender_id, text=text)
     raw = await engine.send(sender_id=sender_id, text=text, metadata={"channel": channel})
     response = to_response(raw)
     if not response.messages:

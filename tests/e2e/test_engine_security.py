@@ -77,8 +77,11 @@ def test_internal_routes_answer_only_on_the_internal_listener(stack: Stack) -> N
 def test_default_endpoints_keep_conversations_in_sqlite_under_var() -> None:
     config = yaml.safe_load((ROOT / "bot" / "endpoints.yml").read_text(encoding="utf-8"))
     store = config["tracker_store"]
-    assert store["type"] == "SQL" and store["dialect"] == "sqlite"
+    # Rasa's SQL store (its subclass keeps recent trackers in memory after writing them through)
+    assert store["type"] == "bot.tracker_store.KeptSQLTrackerStore" and store["dialect"] == "sqlite"
     assert Path(store["db"]).parts[0] == "var"
+    source = (ROOT / "bot" / "tracker_store.py").read_text(encoding="utf-8")
+    assert "class KeptSQLTrackerStore(SQLTrackerStore)" in source
 
 
 def _tracker(stack: Stack, sender: str) -> dict:

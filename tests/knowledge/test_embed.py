@@ -28,7 +28,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
             seen.append(list(texts))
             return real.query(texts)
 
-    monkeypatch.setattr(embed, "_model", lambda: Counting())
+    monkeypatch.setattr(embed, "_model", lambda handle=embed.MAIN: Counting())
     return seen
 
 
@@ -72,7 +72,20 @@ def test_a_failed_embedding_ahead_is_retried_by_the_one_who_needs_it(monkeypatch
                 raise RuntimeError("engine hiccup")
             return real.query(texts)
 
-    monkeypatch.setattr(embed, "_model", lambda: Flaky())
+    monkeypatch.setattr(embed, "_model", lambda handle=embed.MAIN: Flaky())
     text = "托育机构晚上几点关门"
     embed.embed_ahead(text)
     assert embed.embed_query(text).shape == (embed.DIM,)
+
+
+def test_a_message_embedded_ahead_does_not_wait_for_the_other_handle() -> None:
+    text = "娃儿两岁 社区托育点能不能临时送一下午"
+    with embed._LOCKS[embed.MAIN]:  # the emergency check is embedding the message right now
+        embed.embed_ahead(text)
+        with embed._CACHE:
+            pending = embed._PENDING.get(text)
+        if pending is not None:  # (None: already done)
+            pending.result(timeout=30)  # done beside it, on its own handle: no wait for the lock
+    assert embed.recent(text) is not None
+    assert embed._model(embed.AHEAD) is not embed._model(embed.MAIN)
+    assert np.allclose(embed.recent(text), embed._model().query([text])[0], atol=1e-5)
