@@ -37,6 +37,16 @@ def _turn(tracker: DialogueStateTracker, text: str, topic: str) -> None:
     tracker.update(ActionExecuted("action_listen"))
 
 
+async def _saved(
+    store: KeptSQLTrackerStore, sender: str, text: str, topic: str
+) -> DialogueStateTracker:
+    """A new conversation with one answered turn, saved."""
+    tracker = DialogueStateTracker(sender, DOMAIN.slots)
+    _turn(tracker, text, topic)
+    await store.save(tracker)
+    return tracker
+
+
 def _events(tracker: DialogueStateTracker | None) -> list[dict]:
     assert tracker is not None
     return [e.as_dict() for e in tracker.events]
@@ -47,9 +57,7 @@ async def test_the_next_turn_gets_the_saved_tracker_and_the_database_has_it_too(
     tmp_path: Path,
 ) -> None:
     store = _store(tmp_path / "t.db")
-    tracker = DialogueStateTracker("fam-1", DOMAIN.slots)
-    _turn(tracker, "托班收多大的孩子", "service-types")
-    await store.save(tracker)
+    tracker = await _saved(store, "fam-1", "托班收多大的孩子", "service-types")
     assert await store.retrieve("fam-1") is tracker  # no replay
     restarted = _store(tmp_path / "t.db")  # a new engine process reads the file
     from_disk = await restarted.retrieve("fam-1")
@@ -60,9 +68,7 @@ async def test_the_next_turn_gets_the_saved_tracker_and_the_database_has_it_too(
 @pytest.mark.asyncio
 async def test_a_kept_tracker_is_handed_out_once(tmp_path: Path) -> None:
     store = _store(tmp_path / "t.db")
-    tracker = DialogueStateTracker("fam-2", DOMAIN.slots)
-    _turn(tracker, "托班几岁能上", "service-types")
-    await store.save(tracker)
+    tracker = await _saved(store, "fam-2", "托班几岁能上", "service-types")
     first = await store.retrieve("fam-2")
     first.update(UserUttered("这句没有保存下来"))  # a turn that failed before its save
     again = await store.retrieve("fam-2")
@@ -92,10 +98,7 @@ async def test_old_conversations_are_read_back_from_the_database(tmp_path: Path)
     store = _store(tmp_path / "t.db", kept=2)
     trackers = []
     for n in range(3):
-        tracker = DialogueStateTracker(f"fam-{n}", DOMAIN.slots)
-        _turn(tracker, f"第{n}个问题 托班收费", f"topic-{n}")
-        await store.save(tracker)
-        trackers.append(tracker)
+        trackers.append(await _saved(store, f"fam-{n}", f"第{n}个问题 托班收费", f"topic-{n}"))
     oldest = await store.retrieve("fam-0")  # pushed out of memory by the two after it
     assert oldest is not trackers[0] and _events(oldest) == _events(trackers[0])
     assert await store.retrieve("fam-2") is trackers[2]
@@ -104,9 +107,7 @@ async def test_old_conversations_are_read_back_from_the_database(tmp_path: Path)
 @pytest.mark.asyncio
 async def test_later_turns_append_to_the_file(tmp_path: Path) -> None:
     store = _store(tmp_path / "t.db")
-    tracker = DialogueStateTracker("fam-4", DOMAIN.slots)
-    _turn(tracker, "育儿补贴怎么领", "subsidy")
-    await store.save(tracker)
+    await _saved(store, "fam-4", "育儿补贴怎么领", "subsidy")
     kept = await store.retrieve("fam-4")
     assert kept is not None
     _turn(kept, "那要带什么材料", "subsidy-materials")
