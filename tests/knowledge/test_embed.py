@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 
@@ -80,12 +82,38 @@ def test_a_failed_embedding_ahead_is_retried_by_the_one_who_needs_it(monkeypatch
 
 def test_a_message_embedded_ahead_does_not_wait_for_the_other_handle() -> None:
     text = "娃儿两岁 社区托育点能不能临时送一下午"
-    with embed._LOCKS[embed.MAIN]:  # the emergency check is embedding the message right now
+    busy = threading.Event()
+    held = embed._WORKERS[embed.MAIN].submit(busy.wait, 30)  # the emergency check is embedding now
+    try:
         embed.embed_ahead(text)
         with embed._CACHE:
             pending = embed._PENDING.get(text)
         if pending is not None:  # (None: already done)
-            pending.result(timeout=30)  # done beside it, on its own handle: no wait for the lock
-    assert embed.recent(text) is not None
+            pending.result(timeout=30)  # done beside it, on its own handle: no wait for the other
+        assert not held.done()
+    finally:
+        busy.set()
+    ahead = embed.recent(text)
+    assert ahead is not None
     assert embed._model(embed.AHEAD) is not embed._model(embed.MAIN)
-    assert np.allclose(embed.recent(text), embed._model().query([text])[0], atol=1e-5)
+    assert np.allclose(ahead, embed._model().query([text])[0], atol=1e-5)
+
+
+def test_each_handle_runs_on_its_own_thread_with_its_own_team_size() -> None:
+    runtime = embed._openmp()
+    assert runtime is not None  # the wheel's OpenMP runtime is found, so the team sizes are set
+    for handle in (embed.MAIN, embed.AHEAD):
+        name, size = (
+            embed._WORKERS[handle]
+            .submit(lambda: (threading.current_thread().name, runtime.omp_get_max_threads()))
+            .result()
+        )
+        assert size == embed.threads(handle)
+        assert name.startswith("embed-main" if handle == embed.MAIN else "embed-ahead")
+    assert embed.threads(embed.AHEAD) == 1
+
+
+@pytest.mark.parametrize(("value", "expected"), [("2", 2), ("1", 1), ("0", 1), ("lots", 2)])
+def test_the_callers_team_size_comes_from_embed_threads(monkeypatch, value, expected) -> None:
+    monkeypatch.setenv("EMBED_THREADS", value)
+    assert embed.threads(embed.MAIN) == expected
