@@ -39,7 +39,7 @@ from knowledge.scope import (
     in_domain,
 )
 from knowledge.text import normalize
-from knowledge.triage import triage
+from knowledge.triage import departments_for
 from knowledge.triage.classifier import score_categories
 from knowledge.triage.loader import load_departments
 
@@ -121,15 +121,20 @@ def department_routing(*, text: str, intent: str | None) -> Routing | None:
     if not text.strip() or not asks or not in_domain(text):
         return None
     norm = _mask_places(normalize(text))
-    result = triage(text=norm)
-    scores = {s.name for s in score_categories(text=norm)}
-    if result.category not in scores or not result.departments:
+    category, lead = _lead(norm)
+    if lead is None or category not in {s.name for s in score_categories(text=norm)}:
         return None
-    lead = result.departments[0].name
     named = {name for alias, name in _explicit_names().items() if alias in norm}
     if named and lead not in named:
         return None
-    return Routing(department=lead, category=result.category)
+    return Routing(department=lead, category=category)
+
+
+@lru_cache(maxsize=256)
+def _lead(norm: str) -> tuple[str, str | None]:
+    """Triage's category and lead for a place-masked question (kept: a clarification reads it again)."""
+    category, departments = departments_for(text=norm)
+    return category, departments[0].name if departments else None
 
 
 def _policy_intent(intent: str | None, ranking: Iterable[tuple[str, float]]) -> str | None:

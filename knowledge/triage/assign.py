@@ -136,12 +136,7 @@ def triage(*, text: str, department_model: Model | None = None) -> TriageResult:
     danger = detect(text, complaint=True)
     rules = assess(text=norm)
     urgent = (rules.urgency == "urgent" and danger.is_emergency) or danger.p_emergency >= CONFIDENT
-    if _readable(norm):
-        used = department_model or model()
-        reading = used.read(text)
-        category, departments = reading.category, _departments(norm, reading, used)
-    else:
-        category, departments = _fallback()
+    category, departments = departments_for(text=text, department_model=department_model)
     return TriageResult(
         departments=departments,
         urgency="urgent" if urgent else "normal",
@@ -150,6 +145,19 @@ def triage(*, text: str, department_model: Model | None = None) -> TriageResult:
         facts=Facts(**extract_facts(text=norm)),
         pii=[PiiOut(type=p.type, span=(p.start, p.end)) for p in detect_pii(text)],
     )
+
+
+def departments_for(
+    *, text: str, department_model: Model | None = None
+) -> tuple[str, list[DepartmentOut]]:
+    """Triage's category and departments (lead first) without urgency, facts or personal data: all a
+    who-handles-this question needs, at one embedding instead of two."""
+    norm = normalize(text)
+    if not _readable(norm):
+        return _fallback()
+    used = department_model or model()
+    reading = used.read(text)
+    return reading.category, _departments(norm, reading, used)
 
 
 def category_for(*, text: str, lead: str) -> str | None:

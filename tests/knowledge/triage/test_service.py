@@ -2,7 +2,7 @@
 
 import pytest
 
-from knowledge.triage import triage
+from knowledge.triage import departments_for, triage
 from knowledge.triage.loader import load_departments
 
 CASES = [
@@ -93,3 +93,20 @@ def test_nothing_recognisable_goes_to_lead_coordinator(text: str) -> None:
     assert result.departments[0].name == "区卫生健康局"
     assert result.category == "其他"
     assert "牵头" in result.departments[0].reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "托育园的收费比公示的价格高出一截",
+        "门口那个保安根本没有上岗证",
+        "机构的安全出口被杂物堵死了",
+        "？？？",
+    ],
+)
+def test_departments_for_is_triage_without_the_rest(text: str) -> None:
+    """The routing of a who-handles question reads the same category and departments as a full triage."""
+    full = triage(text=text)
+    category, departments = departments_for(text=text)
+    assert category == full.category
+    assert [d.model_dump() for d in departments] == [d.model_dump() for d in full.departments]
