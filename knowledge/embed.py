@@ -97,8 +97,8 @@ def embed_queries(texts: list[str]) -> np.ndarray:
     return _vectors(texts)
 
 
-def _vectors(texts: list[str], *, handle: int = MAIN) -> np.ndarray:
-    """From the LRU, embedding what it lacks (one batch) with that handle, under its lock."""
+def _vectors(texts: list[str]) -> np.ndarray:
+    """From the LRU, embedding what it lacks (one batch) on the callers' handle."""
     found: dict[str, np.ndarray] = {}
     with _CACHE:
         for text in texts:
@@ -107,7 +107,7 @@ def _vectors(texts: list[str], *, handle: int = MAIN) -> np.ndarray:
                 found[text] = _RECENT[text]
     missing = [t for t in dict.fromkeys(texts) if t not in found]
     if missing:
-        found.update(_remember(missing, _on(handle, "query", missing)))
+        found.update(_remember(missing, _on(MAIN, "query", missing)))
     return np.stack([found[t] for t in texts])
 
 
@@ -130,7 +130,9 @@ def _run(handle: int, method: Literal["query", "passage"], texts: list[str]) -> 
 
 
 def _on(handle: int, method: Literal["query", "passage"], texts: list[str]) -> np.ndarray:
-    """Embed on the handle's own thread and wait for it."""
+    """Embed on the handle's own thread and wait for it (nothing to embed: no call at all)."""
+    if not texts:
+        return np.zeros((0, DIM), dtype=np.float32)
     return _WORKERS[handle].submit(_run, handle, method, texts).result()
 
 
@@ -153,17 +155,11 @@ def _ahead(text: str) -> None:
 
 def _embed_bulk(texts: list[str], kind: Literal["query", "passage"]) -> np.ndarray:
     """Vectors of many reviewed texts at once, past the message LRU (they are cached on disk instead)."""
-    if kind == "passage":
-        return embed_passages(texts)
-    if not texts:
-        return np.zeros((0, DIM), dtype=np.float32)
-    return _on(MAIN, "query", list(texts))
+    return _on(MAIN, kind, list(texts))
 
 
 def embed_passages(texts: list[str]) -> np.ndarray:
     """L2-normalised vectors (n × 384) with e5's `passage:` prefix, for entry texts."""
-    if not texts:
-        return np.zeros((0, DIM), dtype=np.float32)
     return _on(MAIN, "passage", list(texts))
 
 
