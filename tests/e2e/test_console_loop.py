@@ -172,6 +172,12 @@ def ready(page: Page) -> None:
     expect(page.locator("body[data-ready='true']")).to_be_attached(timeout=UI_MS)
 
 
+def settled(page: Page, in_url: str) -> None:
+    """The queue has drawn the list a filter asked for (a key pressed earlier lands on the old rows)."""
+    expect(page).to_have_url(re.compile(re.escape(in_url)), timeout=UI_MS)
+    expect(page.locator("body[aria-busy]")).to_have_count(0, timeout=UI_MS)
+
+
 def open_action(page: Page, label: str) -> Any:
     page.locator("#c-actions").get_by_role("button", name=label, exact=True).click()
     form = page.locator("#c-action-form form")
@@ -298,6 +304,7 @@ def test_urge_from_the_queue_shortcut_is_seen_by_the_department(
     dpage = dep.page
     dpage.keyboard.press("c")  # 只看催办
     expect(dpage.locator("#f-urged")).to_be_checked()
+    settled(dpage, "urged=")
     drow = dpage.locator(f"#rows tr[data-ticket='{ticket}']")
     expect(drow.locator(".badge--urge")).to_have_text("催办 ×2", timeout=UI_MS)
     shot(dpage, "queue-urged")
