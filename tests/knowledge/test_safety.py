@@ -52,6 +52,21 @@ def test_fire_with_someone_hurt_calls_119_and_120() -> None:
     assert text.index("119") < text.index("120")
 
 
+def test_every_advice_line_is_keyed_by_a_signal_group_of_its_class() -> None:
+    lex = lexicon()
+    for cls in ("medical", "police", "fire"):
+        groups = {name for owner, name, _ in lex.groups if owner == cls}
+        assert set(lex.advice[cls].get("lines", {})) <= groups, cls
+
+
+def test_police_advice_speaks_of_armed_people_only_when_someone_is_armed() -> None:
+    proba = np.array([0.02, 0.9, 0.03, 0.05])
+    beaten = advice(decide("老师正在打我家孩子 我在门口看到了", proba, 0.2))
+    armed = advice(decide("有个陌生男的拿着刀闯进了托育园", proba, 0.2))
+    assert beaten.startswith("请立即拨打 110") and "持械" not in beaten
+    assert armed.startswith("请立即拨打 110") and "持械" in armed
+
+
 def test_below_threshold_is_none() -> None:
     result = decide("托班一个月多少钱", np.array([0.01, 0.01, 0.01, 0.97]), 0.1)
     assert not result.is_emergency and result.numbers == ()
