@@ -11,7 +11,7 @@ from knowledge.safety import advice, detect
 from knowledge.safety.detector import decide, held_out_model
 from knowledge.safety.evaluate import report, score
 from knowledge.safety.examples import labelled, split
-from knowledge.safety.signals import CLASSES, hits, lexicon, markers
+from knowledge.safety.signals import CLASSES, EMERGENCIES, hits, lexicon, markers
 
 
 def test_labelled_set_is_large_and_mixed() -> None:
@@ -33,7 +33,7 @@ def test_split_keeps_held_out_messages_out_of_training() -> None:
 def test_every_signal_compiles_and_every_class_has_advice() -> None:
     lex = lexicon()
     assert lex.groups and set(lex.markers)
-    for cls in ("medical", "police", "fire"):
+    for cls in EMERGENCIES:
         assert lex.advice[cls]["default"]
 
 
@@ -54,7 +54,7 @@ def test_fire_with_someone_hurt_calls_119_and_120() -> None:
 
 def test_every_advice_line_is_keyed_by_a_signal_group_of_its_class() -> None:
     lex = lexicon()
-    for cls in ("medical", "police", "fire"):
+    for cls in EMERGENCIES:
         groups = {name for owner, name, _ in lex.groups if owner == cls}
         assert set(lex.advice[cls].get("lines", {})) <= groups, cls
 
